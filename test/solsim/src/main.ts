@@ -1,0 +1,66 @@
+// Entry for the executables in test/solsim/bin: each is a two-line script that calls
+// main() with its own name, so the process looks like the Solaris command to a caller.
+import fs from 'node:fs';
+import { SimExit, type SimCommand, type SimContext } from './command.js';
+import { simEnvFrom, SimEnvError } from './env.js';
+import { takeFault } from './faults.js';
+import { sleepSync } from './sync-sleep.js';
+import { commands } from './commands/index.js';
+
+export async function main(name: string): Promise<void> {
+  const argv = process.argv.slice(2);
+  let env;
+  try {
+    env = simEnvFrom();
+  } catch (err) {
+    if (err instanceof SimEnvError) {
+      process.stderr.write(err.message + '\n');
+      process.exitCode = 1;
+      return;
+    }
+    throw err;
+  }
+  const command: SimCommand | undefined = commands[name];
+  if (!command) {
+    process.stderr.write(`solsim: no simulated command named ${name}\n`);
+    process.exitCode = 1;
+    return;
+  }
+
+  const fault = takeFault(env.root, name, argv);
+  if (fault.kind === 'fail') {
+    process.stdout.write(fault.stdout);
+    process.stderr.write(fault.stderr.endsWith('\n') || fault.stderr === '' ? fault.stderr : fault.stderr + '\n');
+    process.exitCode = fault.exitCode;
+    return;
+  }
+  if (fault.kind === 'hang') {
+    // A hung command: it never returns on its own; the caller's timeout must kill it.
+    setInterval(() => undefined, 1 << 30);
+    return;
+  }
+  if (fault.kind === 'delay') sleepSync(fault.ms);
+
+  const ctx: SimContext = {
+    env,
+    argv,
+    name,
+    out: (t) => {
+      process.stdout.write(t);
+    },
+    err: (t) => {
+      process.stderr.write(t);
+    },
+    readStdin: () => fs.readFileSync(0, 'utf8'),
+  };
+  try {
+    process.exitCode = await command(ctx);
+  } catch (err) {
+    if (err instanceof SimExit) {
+      process.exitCode = err.code;
+      return;
+    }
+    process.stderr.write(`${name}: internal simulator error: ${(err as Error).stack ?? String(err)}\n`);
+    process.exitCode = 99;
+  }
+}
