@@ -8,6 +8,7 @@ export default defineConfig({
     exclude: ['node_modules/**', 'dist/**'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    globalSetup: ['test/support/global-build.ts'],
     pool: 'forks',
     maxWorkers: 2,
   },

@@ -6,14 +6,26 @@ import path from 'node:path';
 import { sleepSync } from './sync-sleep.js';
 
 const WAIT_LIMIT_MS = 30_000;
+const EMPTY_LOCK_GRACE_MS = 2_000;
 
 function ownerAlive(lockFile: string): boolean {
   let pid: number;
+  let text: string;
   try {
-    pid = Number(fs.readFileSync(lockFile, 'utf8').trim());
+    text = fs.readFileSync(lockFile, 'utf8').trim();
   } catch {
     return true; // being written right now; treat as held
   }
+  if (text === '') {
+    // Created (open 'wx') but the pid not written yet: held, unless the creator died in
+    // between long ago.
+    try {
+      return Date.now() - fs.statSync(lockFile).mtimeMs < EMPTY_LOCK_GRACE_MS;
+    } catch {
+      return true;
+    }
+  }
+  pid = Number(text);
   if (!Number.isInteger(pid) || pid <= 0) return false;
   if (pid === process.pid) return true;
   try {

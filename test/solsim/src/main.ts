@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import { SimExit, type SimCommand, type SimContext } from './command.js';
 import { simEnvFrom, SimEnvError } from './env.js';
 import { takeFault } from './faults.js';
+import { isPoweredOff } from './state/power.js';
 import { sleepSync } from './sync-sleep.js';
 import { commands } from './commands/index.js';
 
@@ -24,6 +25,13 @@ export async function main(name: string): Promise<void> {
   if (!command) {
     process.stderr.write(`solsim: no simulated command named ${name}\n`);
     process.exitCode = 1;
+    return;
+  }
+
+  if (isPoweredOff(env)) {
+    // Nothing runs on a host without power; a caller sees what a dead host gives: nothing.
+    process.stderr.write(`solsim: host ${env.host} is powered off (npm run lab -- boot-host ${env.lab} ${env.host})\n`);
+    process.exitCode = 255;
     return;
   }
 

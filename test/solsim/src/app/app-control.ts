@@ -4,9 +4,9 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { SimEnv } from '../env.js';
 import { hostPath } from '../env.js';
+import { compiledPath } from '../repo-paths.js';
 import { sleepSync } from '../sync-sleep.js';
 
 /** The application's own configuration, inside the zone image (moves with the zone). */
@@ -39,8 +39,6 @@ export function recordFilePath(env: Pick<SimEnv, 'root'>, zonepath: string, conf
   return path.join(hostPath(env, zonepath), 'root', config.dataDir, RECORD_FILE_NAME);
 }
 
-const appEntry = path.join(path.dirname(fileURLToPath(import.meta.url)), 'zone-app.js');
-
 /**
  * Starts the zone's application, detached from the calling command so that it outlives
  * zoneadm. Returns its pid, or null when the zone image carries no application.
@@ -48,6 +46,7 @@ const appEntry = path.join(path.dirname(fileURLToPath(import.meta.url)), 'zone-a
 export function startZoneApp(env: SimEnv, zone: string, zonepath: string): number | null {
   const config = readAppConfig(env, zonepath);
   if (!config) return null;
+  const appEntry = compiledPath('test', 'solsim', 'src', 'app', 'zone-app.js');
   const child = spawn(process.execPath, [appEntry, zone, zonepath], {
     detached: true,
     stdio: 'ignore',

@@ -8,6 +8,12 @@
 // (special TAB mount_point TAB fstype TAB options TAB time); it is volatile: a host
 // crash empties it. The moved-aside directories are remembered in
 // SOLSIM_ROOT/var/solsim-covered.json so that unmount (or a crash) restores them.
+//
+// Which directory a special stands for (a SAN volume, a dataset, a local slice, a
+// loopback source) is devices.ts's business; this module only links and unlinks.
+// A mount point nested inside shared storage leaves its link on the SAN, where another
+// host importing the group later sees it; addMount treats such a foreign link as the
+// empty directory it would be on a real disk.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { SimEnv } from '../env.js';
@@ -111,6 +117,13 @@ export function addMount(env: Pick<SimEnv, 'root'>, req: MountRequest): MnttabEn
     } catch {
       throw new MountError(`mount: Mount point ${req.mountPoint} does not exist.`, 1);
     }
+    if (stat.isSymbolicLink() && isForeignMountTrace(env, target)) {
+      // Another host's mount, seen on shared storage: a real mount lives only in that
+      // host's kernel, so here the mount point is just the (empty) directory below it.
+      fs.unlinkSync(target);
+      fs.mkdirSync(target, { mode: 0o755 });
+      stat = fs.lstatSync(target);
+    }
     if (!stat.isDirectory()) {
       throw new MountError(
         `mount: ${req.mountPoint} not a directory\n\tor a component of ${req.special} is not a directory`,
@@ -131,7 +144,7 @@ export function addMount(env: Pick<SimEnv, 'root'>, req: MountRequest): MnttabEn
       special: req.special,
       mountPoint: req.mountPoint,
       fstype: req.fstype,
-      options: req.options && req.options !== '' ? req.options : defaultOptions(req.fstype),
+      options: mnttabOptions(req.fstype, req.special, req.options),
       time: Math.floor(Date.now() / 1000),
     };
     writeMnttab(env, [...table, entry]);
@@ -139,24 +152,51 @@ export function addMount(env: Pick<SimEnv, 'root'>, req: MountRequest): MnttabEn
   });
 }
 
-function defaultOptions(fstype: string): string {
-  switch (fstype) {
-    case 'lofs':
-      return 'dev=' + (4000000 + Math.floor(Math.random() * 100000)).toString(16);
-    case 'zfs':
-      return 'rw,devices,setuid,nonbmand,exec,xattr,atime';
-    default:
-      return 'read/write/setuid/devices/intr/largefiles/logging/xattr/onerror=panic';
+/** A link that points outside this host's root was left by another host's mount. */
+function isForeignMountTrace(env: Pick<SimEnv, 'root'>, link: string): boolean {
+  const target = path.resolve(path.dirname(link), fs.readlinkSync(link));
+  const root = path.resolve(env.root);
+  return target !== root && !target.startsWith(root + path.sep);
+}
+
+// What the kernel records in mnttab for each file system type when mounted with no
+// options (ufs, zfs and lofs as on S10; the vxfs set is UNVERIFIED). The dev= number
+// is derived from the device so that it stays the same across remounts.
+const KERNEL_DEFAULTS: Record<string, string[]> = {
+  ufs: ['rw', 'intr', 'largefiles', 'logging', 'xattr', 'onerror=panic'],
+  vxfs: ['rw', 'suid', 'delaylog', 'largefiles', 'ioerror=mwdisable'],
+  zfs: ['rw', 'devices', 'setuid', 'nonbmand', 'exec', 'xattr', 'atime'],
+  lofs: [],
+};
+
+/** The mnttab option string: kernel defaults, with the caller's -o options applied. */
+export function mnttabOptions(fstype: string, special: string, requested?: string): string {
+  const opts = [...(KERNEL_DEFAULTS[fstype] ?? ['rw'])];
+  const asked = requested && requested !== '-' ? requested.split(',').filter((o) => o !== '') : [];
+  for (const opt of asked) {
+    const negation = opt === 'ro' ? 'rw' : opt === 'rw' ? 'ro' : opt.startsWith('no') ? opt.slice(2) : 'no' + opt;
+    const at = opts.indexOf(negation);
+    if (at >= 0) opts[at] = opt;
+    else if (!opts.includes(opt)) opts.push(opt);
   }
+  let hash = 0;
+  for (const ch of special) hash = (hash * 31 + ch.charCodeAt(0)) >>> 0;
+  opts.push('dev=' + (0x1d80000 + (hash % 0x7ffff)).toString(16));
+  return opts.join(',');
 }
 
 /**
  * Busy when another file system is mounted below it or is a loopback mount of something
  * inside it (the zone's lofs mounts keep /data/zone busy while the zone runs).
  */
-export function mountBusyReason(env: Pick<SimEnv, 'root'>, mountPoint: string): string | null {
+export function mountBusyReason(
+  env: Pick<SimEnv, 'root'>,
+  mountPoint: string,
+  /** Mount points being unmounted together with this one (they do not count). */
+  alsoGoing: ReadonlySet<string> = new Set(),
+): string | null {
   for (const e of readMnttab(env)) {
-    if (e.mountPoint === mountPoint) continue;
+    if (e.mountPoint === mountPoint || alsoGoing.has(e.mountPoint)) continue;
     if (isBelow(e.mountPoint, mountPoint)) return `${e.mountPoint} is mounted below it`;
     if (e.fstype === 'lofs' && (e.special === mountPoint || isBelow(e.special, mountPoint))) {
       return `${e.mountPoint} is a loopback mount of it`;
@@ -210,5 +250,14 @@ export function dropAllMounts(env: Pick<SimEnv, 'root'>): MnttabEntry[] {
     for (const entry of deepestFirst) uncover(env, entry.mountPoint);
     writeMnttab(env, []);
     return table;
+  });
+}
+
+/** Boot: the root file system comes back first (it is no link: it is the host root itself). */
+export function restoreRootMount(env: Pick<SimEnv, 'root'>, entry: Omit<MnttabEntry, 'time'>): void {
+  withLock(mountLock(env), () => {
+    const table = readMnttab(env);
+    if (table.some((e) => e.mountPoint === '/')) return;
+    writeMnttab(env, [{ ...entry, time: Math.floor(Date.now() / 1000) }, ...table]);
   });
 }

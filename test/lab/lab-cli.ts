@@ -1,0 +1,164 @@
+// `npm run lab -- <command>`: create, inspect, break and check simulated labs by hand.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { checkLab, formatViolation } from './checker.js';
+import { createLab, LabError, labEnv, labStatusAsync, stopLabAsync, SOLSIM_BIN } from './create-lab.js';
+import { bootHost, crashHost, HostPowerError } from './host-power.js';
+import { presets } from './presets/bc-dr.js';
+
+const HELP = `usage: npm run lab -- <command> [arguments]
+
+  create DIR [--preset NAME] [--json]   build a lab (presets: ${Object.keys(presets).join(', ')}; default bc-dr)
+  status DIR [--json]                   each host's zones (zoneadm list -cv) and imported groups
+  env DIR HOST                          shell exports that make the simulated commands act as HOST
+  crash DIR HOST                        power loss of HOST: zone applications die, imports and mounts vanish
+  boot-host DIR HOST                    power HOST on again: nothing imported, nothing running
+  check DIR [--json]                    check invariants I1, I2 and I5 over the lab's history; exit 1 on violations
+  down DIR                              halt every running zone (stops the zone applications)
+  demo                                  recreate labs/demo and print its zones
+`;
+
+function takeFlag(args: string[], flag: string): boolean {
+  const i = args.indexOf(flag);
+  if (i < 0) return false;
+  args.splice(i, 1);
+  return true;
+}
+
+function takeOption(args: string[], option: string): string | undefined {
+  const i = args.indexOf(option);
+  if (i < 0) return undefined;
+  const value = args[i + 1];
+  if (value === undefined || value.startsWith('--')) throw new LabError(`${option} needs a value`);
+  args.splice(i, 2);
+  return value;
+}
+
+function requireArgs(args: string[], names: string[]): string[] {
+  if (args.length !== names.length) {
+    throw new LabError(`expected ${names.join(' ')}, got ${args.length ? args.join(' ') : 'nothing'}`);
+  }
+  return args;
+}
+
+async function printStatus(dir: string, json: boolean): Promise<void> {
+  const status = await labStatusAsync(dir);
+  if (json) {
+    process.stdout.write(JSON.stringify(status, null, 2) + '\n');
+    return;
+  }
+  for (const host of status.hosts) {
+    process.stdout.write(`== ${host.host} (site ${host.site}${host.poweredOff ? ', POWERED OFF' : ''})\n`);
+    if (!host.poweredOff) process.stdout.write(host.zoneList + (host.imports.length ? `imported: ${host.imports.join(', ')}\n` : ''));
+  }
+}
+
+async function run(argv: string[]): Promise<number> {
+  const [command, ...args] = argv;
+  const json = takeFlag(args, '--json');
+  switch (command) {
+    case 'create': {
+      const presetName = takeOption(args, '--preset') ?? 'bc-dr';
+      const [dir] = requireArgs(args, ['DIR']);
+      const lab = await createLab(dir!, presetName, (line: string) => {
+        if (!json) process.stdout.write(`  ${line}\n`);
+      });
+      if (json) process.stdout.write(JSON.stringify(await labStatusAsync(lab), null, 2) + '\n');
+      else {
+        process.stdout.write(`\nlab ${lab} ready (preset ${presetName})\n\n`);
+        await printStatus(lab, false);
+        process.stdout.write(`\nAct as a host: eval "$(npm run -s lab -- env ${dir} hostA)"\n`);
+      }
+      return 0;
+    }
+    case 'status': {
+      const [dir] = requireArgs(args, ['DIR']);
+      await printStatus(dir!, json);
+      return 0;
+    }
+    case 'env': {
+      const [dir, host] = requireArgs(args, ['DIR', 'HOST']);
+      const env = labEnv(dir!, host!);
+      process.stdout.write(
+        `export SOLSIM_ROOT=${env.root}\nexport SOLSIM_LAB=${env.lab}\nexport SOLSIM_HOST=${env.host}\n` +
+          `export PATH=${SOLSIM_BIN}:$PATH\n`,
+      );
+      return 0;
+    }
+    case 'crash':
+    case 'boot-host': {
+      const [dir, host] = requireArgs(args, ['DIR', 'HOST']);
+      const env = labEnv(dir!, host!);
+      if (command === 'crash') crashHost(env);
+      else bootHost(env);
+      process.stdout.write(`${host} ${command === 'crash' ? 'crashed (power lost)' : 'booted'}\n`);
+      return 0;
+    }
+    case 'check': {
+      const [dir] = requireArgs(args, ['DIR']);
+      const report = checkLab(path.resolve(dir!));
+      if (json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+      else {
+        for (const v of report.violations) process.stdout.write(formatViolation(v) + '\n');
+        process.stdout.write(
+          `${report.violations.length} violation(s) in ${report.events} observed event(s) and ${report.recordFiles} record file(s)\n`,
+        );
+      }
+      return report.violations.length === 0 ? 0 : 1;
+    }
+    case 'down': {
+      const [dir] = requireArgs(args, ['DIR']);
+      for (const line of await stopLabAsync(dir!)) process.stdout.write(line + '\n');
+      return 0;
+    }
+    case 'demo': {
+      requireArgs(args, []);
+      const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+      const dir = path.join(repo, 'labs', 'demo');
+      if (fs.existsSync(dir)) {
+        await stopLabAsync(dir);
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+      process.stdout.write(`Building the bc-dr lab in ${path.relative(process.cwd(), dir) || dir}:\n`);
+      await createLab(dir, 'bc-dr', (line: string) => process.stdout.write(`  ${line}\n`));
+      process.stdout.write('\n');
+      await printStatus(dir, false);
+      process.stdout.write('\nAsking hostA for its zones with the simulated zoneadm:\n$ zoneadm list -cp\n');
+      const env = labEnv(dir, 'hostA');
+      const r = spawnSync(path.join(SOLSIM_BIN, 'zoneadm'), ['list', '-cp'], {
+        env: { ...process.env, SOLSIM_ROOT: env.root, SOLSIM_LAB: env.lab, SOLSIM_HOST: env.host },
+        encoding: 'utf8',
+      });
+      process.stdout.write(r.stdout + r.stderr);
+      process.stdout.write(
+        `\nThe zone applications keep running; stop them with: npm run lab -- down labs/demo\n` +
+          `Walk the seed's runbook by hand: test/lab/README.md\n`,
+      );
+      return 0;
+    }
+    case undefined:
+    case 'help':
+    case '--help':
+      process.stdout.write(HELP);
+      return command === undefined ? 2 : 0;
+    default:
+      process.stderr.write(`lab: unknown command '${command}'\n${HELP}`);
+      return 2;
+  }
+}
+
+run(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    if (err instanceof LabError || err instanceof HostPowerError) {
+      process.stderr.write(`lab: ${err.message}\n`);
+      process.exitCode = 1;
+      return;
+    }
+    throw err;
+  },
+);

@@ -1,0 +1,57 @@
+// A lab preset is data: sites, hosts, SAN disk groups, replication and zones. The
+// builder (create-lab.ts) turns it into simulated hosts by running the simulated
+// commands, the way an administrator would have set the machines up.
+import type { PatchRecord } from '../../solsim/src/state/host-config.js';
+
+export interface PresetHost {
+  host: string;
+  site: string;
+  machine: 'sun4u' | 'sun4v';
+  /** Patches beyond the common baseline, or other revisions of baseline ones. */
+  extraPatches?: PatchRecord[];
+  /** Baseline patch ids this host lacks. */
+  missingPatches?: string[];
+  /** Packages at another version than the baseline (name → version). */
+  packageVersions?: Record<string, string>;
+}
+
+export interface PresetDiskGroup {
+  site: string;
+  name: string;
+  volumes: string[];
+}
+
+export interface PresetReplication {
+  rdfGroup: string;
+  diskGroup: string;
+  r1Site: string;
+  r2Site: string;
+  lagMs: number;
+}
+
+export interface PresetZone {
+  name: string;
+  brand: 'solaris8';
+  zonepath: string;
+  /** Service address inside the zone (shared-IP). */
+  address: string;
+  /** Where the zone's data volume is mounted in the global zone, and looped into the zone at /data. */
+  dataMount: string;
+  dataGroup: string;
+  dataVolume: string;
+  /** The host it runs on. */
+  primary: string;
+  /** Hosts holding an installed-then-detached copy (the zone's twins). */
+  twins: string[];
+  /** Milliseconds between two application records. */
+  appIntervalMs: number;
+}
+
+export interface LabPreset {
+  name: string;
+  description: string;
+  hosts: PresetHost[];
+  diskGroups: PresetDiskGroup[];
+  replication: PresetReplication[];
+  zones: PresetZone[];
+}
