@@ -5,7 +5,10 @@
 // marked "mount at boot" are mounted, nothing is imported, no zone runs.
 import { observe } from '../solsim/src/observer.js';
 import type { SimEnv } from '../solsim/src/env.js';
+import { hostRootOf, readLabConfig } from '../solsim/src/state/lab-config.js';
 import { isPoweredOff, setPoweredOff } from '../solsim/src/state/power.js';
+import { listRdfGroups } from '../solsim/src/state/replication.js';
+import { cutReplicationLink } from '../solsim/src/state/san-setup.js';
 import { bootStorage, crashStorage } from '../solsim/src/state/storage-power.js';
 import { bootZones, crashZones } from '../solsim/src/state/zone-power.js';
 
@@ -26,4 +29,28 @@ export function bootHost(env: SimEnv): void {
   setPoweredOff(env, false);
   bootStorage(env);
   bootZones(env);
+}
+
+/**
+ * A site disaster: every powered host of the site loses power and the replication links
+ * leaving the site's array go down at the same instant, so the DR copies stop exactly
+ * there (what they hold then is decided by the replication lag).
+ */
+export function loseSite(lab: string, site: string): { crashed: string[]; linksCut: string[] } {
+  const config = readLabConfig(lab);
+  const hosts = config.sites[site]?.hosts;
+  if (!hosts) throw new HostPowerError(`no site ${site}; sites: ${Object.keys(config.sites).join(', ')}`);
+  const now = Date.now();
+  const linksCut = listRdfGroups(lab)
+    .filter((g) => g.r1Site === site || g.r2Site === site)
+    .map((g) => cutReplicationLink(lab, g.name, now).name);
+  const crashed: string[] = [];
+  for (const host of hosts) {
+    const env = { root: hostRootOf(lab, host), lab, host };
+    if (isPoweredOff(env)) continue;
+    crashHost(env);
+    crashed.push(host);
+  }
+  observe(lab, '-', { type: 'note', text: `site ${site} lost: hosts ${crashed.join(', ') || 'none'} down, links ${linksCut.join(', ') || 'none'} cut` });
+  return { crashed, linksCut };
 }

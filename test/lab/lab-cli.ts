@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkLab, formatViolation } from './checker.js';
 import { createLab, LabError, labEnv, labStatusAsync, stopLabAsync, SOLSIM_BIN } from './create-lab.js';
-import { bootHost, crashHost, HostPowerError } from './host-power.js';
+import { bootHost, crashHost, HostPowerError, loseSite } from './host-power.js';
 import { presets } from './presets/bc-dr.js';
 
 const HELP = `usage: npm run lab -- <command> [arguments]
@@ -15,6 +15,7 @@ const HELP = `usage: npm run lab -- <command> [arguments]
   env DIR HOST                          shell exports that make the simulated commands act as HOST
   crash DIR HOST                        power loss of HOST: zone applications die, imports and mounts vanish
   boot-host DIR HOST                    power HOST on again: nothing imported, nothing running
+  lose-site DIR SITE                    site disaster: every host of SITE crashes and its replication links go down
   check DIR [--json]                    check invariants I1, I2 and I5 over the lab's history; exit 1 on violations
   down DIR                              halt every running zone (stops the zone applications)
   demo                                  recreate labs/demo and print its zones
@@ -94,6 +95,12 @@ async function run(argv: string[]): Promise<number> {
       if (command === 'crash') crashHost(env);
       else bootHost(env);
       process.stdout.write(`${host} ${command === 'crash' ? 'crashed (power lost)' : 'booted'}\n`);
+      return 0;
+    }
+    case 'lose-site': {
+      const [dir, site] = requireArgs(args, ['DIR', 'SITE']);
+      const { crashed, linksCut } = loseSite(path.resolve(dir!), site!);
+      process.stdout.write(`site ${site} lost: crashed ${crashed.join(', ') || 'nothing'}; replication links cut: ${linksCut.join(', ') || 'none'}\n`);
       return 0;
     }
     case 'check': {

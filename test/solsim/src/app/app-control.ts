@@ -59,9 +59,16 @@ export function startZoneApp(env: SimEnv, zone: string, zonepath: string): numbe
 export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  // An exited child of this very process stays a zombie until the event loop reaps it,
+  // and a blocking wait never lets it run: a zombie has stopped, so it counts as dead.
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return true;
   }
 }
 
