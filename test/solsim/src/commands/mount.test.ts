@@ -211,13 +211,35 @@ describe('df -k', () => {
     const st = fs.statfsSync(volumeDir(lab.lab, 'dc1', 'dbdg', 'datavol'));
     const kb = (n: number) => Math.floor((n * st.bsize) / 1024);
     const [total, used, avail] = [kb(st.blocks), kb(st.blocks - st.bfree), kb(st.bavail)];
-    const row = (fsName: string, mp: string) =>
-      `${fsName.padEnd(20)} ${String(total).padStart(7)} ${String(used).padStart(7)} ${String(avail).padStart(7)} ${capacity({ used, avail }).padEnd(9)} ${mp}\n`;
     const header = 'Filesystem            kbytes    used   avail capacity  Mounted on\n';
-    expect(await lab.run('hostA', 'df', ['-k', '/data/db/'])).toEqual({ code: 0, stdout: header + row('/dev/vx/dsk/dbdg/datavol', '/data/db'), stderr: '' });
-    expect((await lab.run('hostA', 'df', ['-k'])).stdout).toBe(header + row('/dev/dsk/c0t0d0s0', '/') + row('/dev/vx/dsk/dbdg/datavol', '/data/db'));
-    expect((await lab.run('hostA', 'df', ['-k', '/etc'])).stdout).toBe(header + row('/dev/dsk/c0t0d0s0', '/'));
-    expect((await lab.run('hostA', 'df', ['-k', '/dev/vx/dsk/dbdg/datavol'])).stdout).toBe(header + row('/dev/vx/dsk/dbdg/datavol', '/data/db'));
+    // Other tests write to the same disk meanwhile: the layout is exact, the free-space
+    // figures only close to what statfs said a moment before.
+    const rowOf = (out: string, fsName: string, mp: string) => {
+      const line = out.split('\n').find((l) => l.startsWith(fsName.padEnd(20) + ' ') && l.endsWith(` ${mp}`));
+      expect(line, `${fsName} row in:\n${out}`).toBeDefined();
+      const m = /^(\S+)\s+(\d+) (\s*\d+) (\s*\d+) (\s+\d+%)\s+(\S+)$/.exec(line!);
+      expect(m).not.toBeNull();
+      const [, , t, u, a, cap] = m!;
+      const [tn, un, an] = [t!.trim(), u!.trim(), a!.trim()];
+      expect(line).toBe(`${fsName.padEnd(20)} ${tn.padStart(7)} ${un.padStart(7)} ${an.padStart(7)} ${cap!.padEnd(9)} ${mp}`);
+      expect(cap!.length).toBe(6);
+      expect(Number(t)).toBe(total);
+      expect(Math.abs(Number(u) - used)).toBeLessThan(256 * 1024);
+      expect(Math.abs(Number(a) - avail)).toBeLessThan(256 * 1024);
+      expect(capacity({ used: Number(u), avail: Number(a) })).toBe(cap);
+    };
+    const one = await lab.run('hostA', 'df', ['-k', '/data/db/']);
+    expect(one.code).toBe(0);
+    expect(one.stderr).toBe('');
+    expect(one.stdout.startsWith(header)).toBe(true);
+    expect(one.stdout.split('\n')).toHaveLength(3);
+    rowOf(one.stdout, '/dev/vx/dsk/dbdg/datavol', '/data/db');
+    const all = (await lab.run('hostA', 'df', ['-k'])).stdout;
+    expect(all.split('\n')).toHaveLength(4);
+    rowOf(all, '/dev/dsk/c0t0d0s0', '/');
+    rowOf(all, '/dev/vx/dsk/dbdg/datavol', '/data/db');
+    rowOf((await lab.run('hostA', 'df', ['-k', '/etc'])).stdout, '/dev/dsk/c0t0d0s0', '/');
+    rowOf((await lab.run('hostA', 'df', ['-k', '/dev/vx/dsk/dbdg/datavol'])).stdout, '/dev/vx/dsk/dbdg/datavol', '/data/db');
   });
 
   it('uses the host override for a full disk and rounds capacity up', async () => {
