@@ -108,6 +108,8 @@ export interface Mutation {
   epoch: number;
   /** Answer with the command lines that would run, changing nothing. */
   dryRun: boolean;
+  /** The zone whose lease (and fencing epoch) this call acts under. */
+  zone: string;
 }
 
 /**
@@ -227,7 +229,7 @@ export const ZoneRef: MessageFns<ZoneRef> = {
 };
 
 function createBaseMutation(): Mutation {
-  return { opId: "", epoch: 0, dryRun: false };
+  return { opId: "", epoch: 0, dryRun: false, zone: "" };
 }
 
 export const Mutation: MessageFns<Mutation> = {
@@ -240,6 +242,9 @@ export const Mutation: MessageFns<Mutation> = {
     }
     if (message.dryRun !== false) {
       writer.uint32(24).bool(message.dryRun);
+    }
+    if (message.zone !== "") {
+      writer.uint32(34).string(message.zone);
     }
     return writer;
   },
@@ -281,6 +286,14 @@ export const Mutation: MessageFns<Mutation> = {
             message.dryRun = reader.bool();
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.zone = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -306,6 +319,7 @@ export const Mutation: MessageFns<Mutation> = {
         : isSet(object.dry_run)
         ? globalThis.Boolean(object.dry_run)
         : false,
+      zone: isSet(object.zone) ? globalThis.String(object.zone) : "",
     };
   },
 
@@ -320,6 +334,9 @@ export const Mutation: MessageFns<Mutation> = {
     if (message.dryRun !== false) {
       obj.dryRun = message.dryRun;
     }
+    if (message.zone !== "") {
+      obj.zone = message.zone;
+    }
     return obj;
   },
 
@@ -331,6 +348,7 @@ export const Mutation: MessageFns<Mutation> = {
     message.opId = object.opId ?? "";
     message.epoch = object.epoch ?? 0;
     message.dryRun = object.dryRun ?? false;
+    message.zone = object.zone ?? "";
     return message;
   },
 };
