@@ -125,6 +125,10 @@ export interface CommandRecord {
   durationMs: number;
   /** True when stdout or stderr was cut to keep the record small. */
   truncated: boolean;
+  /** A dry run's plan: not run (exit_code, output and duration are empty). */
+  planned: boolean;
+  /** Killed because it outlived its timeout. */
+  timedOut: boolean;
 }
 
 /** The typed detail of an error, sent in a trailer beside the gRPC status. */
@@ -354,7 +358,17 @@ export const Mutation: MessageFns<Mutation> = {
 };
 
 function createBaseCommandRecord(): CommandRecord {
-  return { argv: [], exitCode: 0, stdout: "", stderr: "", startedAtMs: 0, durationMs: 0, truncated: false };
+  return {
+    argv: [],
+    exitCode: 0,
+    stdout: "",
+    stderr: "",
+    startedAtMs: 0,
+    durationMs: 0,
+    truncated: false,
+    planned: false,
+    timedOut: false,
+  };
 }
 
 export const CommandRecord: MessageFns<CommandRecord> = {
@@ -379,6 +393,12 @@ export const CommandRecord: MessageFns<CommandRecord> = {
     }
     if (message.truncated !== false) {
       writer.uint32(56).bool(message.truncated);
+    }
+    if (message.planned !== false) {
+      writer.uint32(64).bool(message.planned);
+    }
+    if (message.timedOut !== false) {
+      writer.uint32(72).bool(message.timedOut);
     }
     return writer;
   },
@@ -452,6 +472,22 @@ export const CommandRecord: MessageFns<CommandRecord> = {
             message.truncated = reader.bool();
             continue;
           }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.planned = reader.bool();
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.timedOut = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -485,6 +521,12 @@ export const CommandRecord: MessageFns<CommandRecord> = {
         ? globalThis.Number(object.duration_ms)
         : 0,
       truncated: isSet(object.truncated) ? globalThis.Boolean(object.truncated) : false,
+      planned: isSet(object.planned) ? globalThis.Boolean(object.planned) : false,
+      timedOut: isSet(object.timedOut)
+        ? globalThis.Boolean(object.timedOut)
+        : isSet(object.timed_out)
+        ? globalThis.Boolean(object.timed_out)
+        : false,
     };
   },
 
@@ -511,6 +553,12 @@ export const CommandRecord: MessageFns<CommandRecord> = {
     if (message.truncated !== false) {
       obj.truncated = message.truncated;
     }
+    if (message.planned !== false) {
+      obj.planned = message.planned;
+    }
+    if (message.timedOut !== false) {
+      obj.timedOut = message.timedOut;
+    }
     return obj;
   },
 
@@ -526,6 +574,8 @@ export const CommandRecord: MessageFns<CommandRecord> = {
     message.startedAtMs = object.startedAtMs ?? 0;
     message.durationMs = object.durationMs ?? 0;
     message.truncated = object.truncated ?? false;
+    message.planned = object.planned ?? false;
+    message.timedOut = object.timedOut ?? false;
     return message;
   },
 };

@@ -5,10 +5,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { SimCommand, SimContext } from '../command.js';
 import { hostPath } from '../env.js';
-import { observe } from '../observer.js';
 import { resolveSpecial } from '../state/devices.js';
 import type { MnttabEntry } from '../state/mounts.js';
-import { addMount, MountError, readMnttab } from '../state/mounts.js';
+import { MountError, mountObserved, readMnttab } from '../state/mounts.js';
 import type { VfstabEntry, VfstabLine } from '../state/vfstab.js';
 import { readVfstab, vfstabEntries } from '../state/vfstab.js';
 import { flag, getopt, optArg } from './storage-getopt.js';
@@ -150,13 +149,12 @@ function mountAs(ctx: SimContext, special: string, mountPointArg: string, fstype
   }
   try {
     const { source } = resolveSpecial(ctx.env, special, fstype, mountPoint);
-    addMount(ctx.env, { special, mountPoint, fstype, options, source });
+    mountObserved(ctx.env, { special, mountPoint, fstype, options, source });
   } catch (err) {
     if (!(err instanceof MountError)) throw err;
     ctx.err(err.message + '\n');
     return err.exitCode;
   }
-  observe(ctx.env.lab, ctx.env.host, { type: 'mount', special, mountPoint, fstype });
   return 0;
 }
 

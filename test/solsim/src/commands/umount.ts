@@ -2,8 +2,7 @@
 // refusing while something is mounted below or looped back from the file system.
 import path from 'node:path';
 import type { SimCommand } from '../command.js';
-import { observe } from '../observer.js';
-import { MountError, removeMount } from '../state/mounts.js';
+import { MountError, unmountObserved } from '../state/mounts.js';
 import { flag, getopt } from './storage-getopt.js';
 
 // umount.c's usage text from memory of the S10 binary (UNVERIFIED in detail).
@@ -25,8 +24,7 @@ export const umount: SimCommand = (ctx) => {
   for (const arg of p.operands) {
     const what = arg.startsWith('/') ? path.posix.normalize(arg).replace(/(.)\/$/, '$1') : arg;
     try {
-      const gone = removeMount(ctx.env, what, flag(p, 'f'));
-      observe(ctx.env.lab, ctx.env.host, { type: 'umount', special: gone.special, mountPoint: gone.mountPoint });
+      unmountObserved(ctx.env, what, flag(p, 'f'));
     } catch (err) {
       if (!(err instanceof MountError)) throw err;
       ctx.err(err.message + '\n');

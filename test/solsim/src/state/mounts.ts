@@ -20,6 +20,7 @@ import type { SimEnv } from '../env.js';
 import { hostPath } from '../env.js';
 import { readJson, writeFileAtomic, writeJson } from '../json-file.js';
 import { withLock } from '../locks.js';
+import { observe } from '../observer.js';
 
 export interface MnttabEntry {
   special: string;
@@ -220,6 +221,23 @@ export function removeMount(env: Pick<SimEnv, 'root'>, what: string, force = fal
     writeMnttab(env, table.filter((_, i) => i !== index));
     return entry;
   });
+}
+
+/**
+ * addMount, logged to the observer: every mount the lab can see (mount, mount -a, zone
+ * ready/boot, boot-time mounts, zfs) is one `mount` event, built here only.
+ */
+export function mountObserved(env: SimEnv, req: MountRequest): MnttabEntry {
+  const entry = addMount(env, req);
+  observe(env.lab, env.host, { type: 'mount', special: entry.special, mountPoint: entry.mountPoint, fstype: entry.fstype });
+  return entry;
+}
+
+/** removeMount, logged to the observer as one `umount` event (umount, zone halt, zfs). */
+export function unmountObserved(env: SimEnv, what: string, force = false): MnttabEntry {
+  const entry = removeMount(env, what, force);
+  observe(env.lab, env.host, { type: 'umount', special: entry.special, mountPoint: entry.mountPoint });
+  return entry;
 }
 
 function findLastIndex<T>(items: readonly T[], pred: (item: T) => boolean): number {

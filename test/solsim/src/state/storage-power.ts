@@ -4,11 +4,10 @@
 // A boot mounts what vfstab marks "mount at boot" and imports nothing (failover groups
 // are never auto-imported).
 import type { SimEnv } from '../env.js';
-import { observe } from '../observer.js';
 import { resolveSpecial } from './devices.js';
 import { ROOT_MNTTAB_ENTRY } from './host-root.js';
 import type { MnttabEntry } from './mounts.js';
-import { addMount, dropAllMounts, MountError, restoreRootMount } from './mounts.js';
+import { dropAllMounts, MountError, mountObserved, restoreRootMount } from './mounts.js';
 import { forgetAllImports } from './san.js';
 import type { VfstabEntry } from './vfstab.js';
 import { readVfstab, vfstabEntries } from './vfstab.js';
@@ -39,11 +38,10 @@ export function bootStorage(env: SimEnv): BootMountResult {
   for (const entry of entries) {
     try {
       const { source } = resolveSpecial(env, entry.special, entry.fstype, entry.mountPoint);
-      const mounted = addMount(env, {
+      const mounted = mountObserved(env, {
         special: entry.special, mountPoint: entry.mountPoint, fstype: entry.fstype,
         options: entry.options === '-' ? undefined : entry.options, source,
       });
-      observe(env.lab, env.host, { type: 'mount', special: entry.special, mountPoint: entry.mountPoint, fstype: entry.fstype });
       result.mounted.push(mounted);
     } catch (err) {
       if (!(err instanceof MountError)) throw err;

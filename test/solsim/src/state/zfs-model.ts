@@ -5,8 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { SimEnv } from '../env.js';
 import { hostPath } from '../env.js';
-import { observe } from '../observer.js';
-import { addMount, MountError, mountBusyReason, readMnttab, removeMount } from './mounts.js';
+import { MountError, mountBusyReason, mountObserved, readMnttab, unmountObserved } from './mounts.js';
 import type { GroupRecord } from './san.js';
 import { datasetDir, hostImport, hostSite, mirrorTree, readGroup } from './san.js';
 
@@ -92,12 +91,11 @@ export function mountDataset(env: SimEnv, record: GroupRecord, dataset: string):
     fs.mkdirSync(target, { recursive: true, mode: 0o755 });
   }
   try {
-    addMount(env, { special: dataset, mountPoint: mp, fstype: 'zfs', source: datasetDir(env.lab, hostSite(env), record.name, dataset) });
+    mountObserved(env, { special: dataset, mountPoint: mp, fstype: 'zfs', source: datasetDir(env.lab, hostSite(env), record.name, dataset) });
   } catch (err) {
     if (err instanceof MountError) throw new ZfsError(ZFS_MSG.mountBusy(dataset));
     throw err;
   }
-  observe(env.lab, env.host, { type: 'mount', special: dataset, mountPoint: mp, fstype: 'zfs' });
 }
 
 /** zfs unmount (also used by export, destroy and mountpoint changes). */
@@ -105,8 +103,7 @@ export function unmountDataset(env: SimEnv, dataset: string, force: boolean): vo
   const mp = mountedAt(env, dataset);
   if (!mp) throw new ZfsError(ZFS_MSG.notMounted(dataset));
   if (!force && mountBusyReason(env, mp) !== null) throw new ZfsError(ZFS_MSG.busy(mp));
-  removeMount(env, mp, true);
-  observe(env.lab, env.host, { type: 'umount', special: dataset, mountPoint: mp });
+  unmountObserved(env, mp, true);
 }
 
 /** Datasets with a real mountpoint, parents before children (the order zfs mount -a uses). */

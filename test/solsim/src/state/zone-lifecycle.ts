@@ -9,7 +9,7 @@ import { hostPath } from '../env.js';
 import { startZoneApp, stopZoneApp } from '../app/app-control.js';
 import { readHostConfig } from './host-config.js';
 import { resolveSpecial } from './devices.js';
-import { addMount, MountError, readMnttab, removeMount } from './mounts.js';
+import { MountError, mountObserved, readMnttab, unmountObserved } from './mounts.js';
 import type { ZoneConfig } from './zone-config.js';
 import { findIndexEntry, type IndexState } from './zone-index.js';
 import { emitZoneState, kernelZone, updateZoneRuntime } from './zone-runtime.js';
@@ -50,22 +50,28 @@ function indexStateOf(env: Pick<SimEnv, 'root'>, zone: string): IndexState {
   return findIndexEntry(env, zone)?.state ?? 'installed';
 }
 
-/** Unmounts everything below the zone root, deepest first, as zoneadmd's halt does. */
-export function unmountZoneFs(env: Pick<SimEnv, 'root'>, zonepath: string): void {
+/**
+ * Unmounts everything below the zone root, deepest first, as zoneadmd's halt does. Logged
+ * like the umount command: the checker must see the zone's loopbacks go.
+ */
+export function unmountZoneFs(env: SimEnv, zonepath: string): void {
   const rootDir = path.posix.join(zonepath, 'root');
   const below = readMnttab(env)
     .filter((e) => e.mountPoint.startsWith(rootDir + '/'))
     .sort((a, b) => b.mountPoint.length - a.mountPoint.length);
   for (const entry of below) {
     try {
-      removeMount(env, entry.mountPoint, true);
+      unmountObserved(env, entry.mountPoint, true);
     } catch (err) {
       if (!(err instanceof MountError)) throw err;
     }
   }
 }
 
-/** Mounts the fs resources; on failure undoes its own mounts and returns the error lines. */
+/**
+ * Mounts the fs resources (logged like the mount command); on failure undoes its own
+ * mounts and returns the error lines.
+ */
 function mountZoneFs(env: SimEnv, config: ZoneConfig): string[] {
   const done: string[] = [];
   for (const res of config.fs) {
@@ -76,11 +82,11 @@ function mountZoneFs(env: SimEnv, config: ZoneConfig): string[] {
       // with the mount helper's own text when this host cannot reach it
       const { source } = resolveSpecial(env, res.special, res.type, mountPoint);
       fs.mkdirSync(hostPath(env, mountPoint), { recursive: true });
-      addMount(env, { special: res.special, mountPoint, fstype: res.type, options: res.options.join(','), source });
+      mountObserved(env, { special: res.special, mountPoint, fstype: res.type, options: res.options.join(','), source });
       done.push(mountPoint);
     } catch (err) {
       if (!(err instanceof MountError)) throw err;
-      for (const mp of done.reverse()) removeMount(env, mp, true);
+      for (const mp of done.reverse()) unmountObserved(env, mp, true);
       return err.message.split('\n');
     }
   }
