@@ -11,7 +11,7 @@ import { sleepSync } from '../sync-sleep.js';
 
 /** The application's own configuration, inside the zone image (moves with the zone). */
 export interface ZoneAppConfig {
-  /** TCP port on 127.0.0.1 the application listens on (HTTP: GET / answers 200). */
+  /** TCP port on 127.0.0.1 the application listens on (HTTP: GET / answers 200, anything else 404). */
   port: number;
   /** Directory, as seen inside the zone, holding the record file (e.g. /data). */
   dataDir: string;

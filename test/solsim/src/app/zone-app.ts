@@ -44,7 +44,14 @@ function main(): void {
   const dataId = storage ? `${storage.site}/${storage.group}` : `${env.host}:local`;
   say({ type: 'app.start', zone, port: config.port, dataFile: file, dataId, resumeSeq: seq });
 
-  const server = http.createServer((_req, res) => {
+  // Only GET / is the service; anything else is 404, so a probe of the wrong URL or
+  // method fails as it would against a real application.
+  const server = http.createServer((req, res) => {
+    if (req.method !== 'GET' || new URL(req.url ?? '/', 'http://localhost').pathname !== '/') {
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      res.end('not found\n');
+      return;
+    }
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ zone, host: env.host, seq }) + '\n');
   });

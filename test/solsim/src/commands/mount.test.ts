@@ -194,6 +194,23 @@ describe('umount', () => {
     expect((await lab.run('hostA', 'umount', [])).stderr).toMatch(/^Usage:\numount \[-f\]/);
   });
 
+  it('umount -a alone unmounts all but /, newest first, and reports the busy ones', async () => {
+    mkdirOn(lab, 'hostA', '/zones/z1/root/data');
+    mkdirOn(lab, 'hostA', '/export/share');
+    mkdirOn(lab, 'hostA', '/zones/z1/root/share');
+    await lab.run('hostA', 'mount', ['-F', 'lofs', '/export/share', '/zones/z1/root/share']);
+    await lab.run('hostA', 'mount', ['-F', 'vxfs', '/dev/vx/dsk/dbdg/datavol', '/data/db']);
+    await lab.run('hostA', 'mount', ['-F', 'lofs', '/data/db', '/zones/z1/root/data']);
+    // mounted over /export after the loopback of /export/share: the loopback (older, so
+    // unmounted later) still keeps it busy
+    await lab.run('hostA', 'mount', ['-F', 'ufs', '/dev/vx/dsk/dbdg/ufsvol', '/export']);
+    expect(await lab.run('hostA', 'umount', ['-a'])).toEqual({ code: 1, stdout: '', stderr: 'umount: /export busy\n' });
+    expect(events(lab, 'umount').map((e) => e.mountPoint)).toEqual(['/zones/z1/root/data', '/data/db', '/zones/z1/root/share']);
+    expect(readMnttab(lab.env('hostA')).map((e) => e.mountPoint)).toEqual(['/', '/export']);
+    expect(await lab.run('hostA', 'umount', ['-a'])).toEqual({ code: 0, stdout: '', stderr: '' });
+    expect(readMnttab(lab.env('hostA')).map((e) => e.mountPoint)).toEqual(['/']);
+  });
+
   it('is busy while something is mounted below or looped back, unless forced', async () => {
     await lab.run('hostA', 'mount', ['-F', 'vxfs', '/dev/vx/dsk/dbdg/datavol', '/data/db']);
     mkdirOn(lab, 'hostA', '/data/db/sub');

@@ -5,7 +5,7 @@ import { readMnttab } from '../state/mounts.js';
 import { kernelZone } from '../state/zone-runtime.js';
 import { makeSimLab, type SimLab } from '../testing/sim-lab.js';
 import { configureZone, installZone, zoneEvents } from './zone-test-helpers.js';
-import { requestedInitState } from './zlogin.js';
+import { requestedInitState, shellStatus } from './zlogin.js';
 
 let lab: SimLab;
 beforeEach(() => {
@@ -32,6 +32,16 @@ describe('zlogin', () => {
     await lab.run('hostA', 'zoneadm', ['-z', 'z1', 'boot']);
     expect(await zl('z1', 'cat', 'etc/release')).toEqual({ code: 0, stdout: 'Solaris 8 2/04\n', stderr: '' });
     expect(await zl('z1', 'echo oops >&2; exit 3')).toEqual({ code: 3, stdout: '', stderr: 'oops\n' });
+  });
+
+  it('reports a command killed by a signal as 128 + that signal', async () => {
+    await installZone(lab, 'hostA', 'z1', '/zones/z1');
+    await lab.run('hostA', 'zoneadm', ['-z', 'z1', 'boot']);
+    expect((await zl('z1', 'kill -TERM $$')).code).toBe(143);
+    expect((await zl('z1', 'kill -HUP $$')).code).toBe(129);
+    expect((await zl('z1', 'kill -KILL $$')).code).toBe(137);
+    expect(shellStatus({ status: null, signal: 'SIGINT' })).toBe(130);
+    expect(shellStatus({ status: 0, signal: null })).toBe(0);
   });
 
   it('stops the zone gracefully on shutdown -i0 and reboots on init 6', async () => {

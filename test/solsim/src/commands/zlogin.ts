@@ -3,7 +3,8 @@
 // A zone's own shutdown/init is not a shell command here: it is the zone's graceful stop
 // (Solaris 10 has no "zoneadm shutdown"), so it drives the zone state machine instead.
 import { dateCommandFormat } from './solaris-time.js';
-import { spawnSync } from 'node:child_process';
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import os from 'node:os';
 import path from 'node:path';
 import type { SimCommand, SimContext } from '../command.js';
 import { hostPath } from '../env.js';
@@ -44,16 +45,22 @@ function runningAsExecutable(ctx: SimContext): boolean {
   return path.basename(process.argv[1] ?? '') === ctx.name;
 }
 
+/** The shell's exit status as zlogin passes it on: 128 + the signal number for a killed command. */
+export function shellStatus(r: Pick<SpawnSyncReturns<unknown>, 'status' | 'signal'>): number {
+  if (r.status !== null) return r.status;
+  return 128 + (r.signal ? os.constants.signals[r.signal] : 0);
+}
+
 function runShell(ctx: SimContext, cwd: string, command: string | null): number {
   const args = command === null ? [] : ['-c', command];
   if (runningAsExecutable(ctx)) {
     const r = spawnSync('/bin/sh', args, { cwd, stdio: 'inherit' });
-    return r.status ?? 128 + (r.signal ? 9 : 0);
+    return shellStatus(r);
   }
   const r = spawnSync('/bin/sh', args, { cwd, input: command === null ? ctx.readStdin() : '', encoding: 'utf8' });
   if (r.stdout) ctx.out(r.stdout);
   if (r.stderr) ctx.err(r.stderr);
-  return r.status ?? 128 + (r.signal ? 9 : 0);
+  return shellStatus(r);
 }
 
 function gracefulStop(ctx: SimContext, zone: string, config: ZoneConfig, level: '0' | '5' | '6', viaShutdown: boolean): number {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hostPath } from '../env.js';
+import { readObserverLog } from '../observer.js';
 import { readMnttab } from '../state/mounts.js';
 import { readZoneIndex } from '../state/zone-index.js';
 import { kernelZone, zoneOpLockPath } from '../state/zone-runtime.js';
@@ -159,9 +160,32 @@ describe('zoneadm state machine', () => {
     expect(readMnttab(lab.env('hostA')).some((e) => e.mountPoint.startsWith('/zones/z1/'))).toBe(false);
   });
 
+  it('logs the zone fs mounts of ready/boot and the unmounts of halt like mount/umount do', async () => {
+    fs.mkdirSync(hostPath(lab.env('hostA'), '/data/z1'), { recursive: true });
+    await installZone(lab, 'hostA', 'z1', '/zones/z1', 'add fs; set dir=/data; set special=/data/z1; set type=lofs; end');
+    const mountEvents = () => readObserverLog(lab.lab)
+      .filter((e) => e.type === 'mount' || e.type === 'umount' || e.type === 'zone.state')
+      .map((e) => (e.type === 'zone.state' ? `${e.from}->${e.to}` : `${e.type} ${e.special} ${e.mountPoint}${e.type === 'mount' ? ' ' + e.fstype : ''}`))
+      .slice(1);
+    expect((await za('hostA', '-z', 'z1', 'ready')).code).toBe(0);
+    expect((await za('hostA', '-z', 'z1', 'halt')).code).toBe(0);
+    expect((await za('hostA', '-z', 'z1', 'boot')).code).toBe(0);
+    expect((await za('hostA', '-z', 'z1', 'halt')).code).toBe(0);
+    expect(mountEvents()).toEqual([
+      'mount /data/z1 /zones/z1/root/data lofs', 'installed->ready',
+      'umount /data/z1 /zones/z1/root/data', 'ready->installed',
+      'mount /data/z1 /zones/z1/root/data lofs', 'installed->ready', 'ready->running',
+      'running->shutting_down', 'umount /data/z1 /zones/z1/root/data', 'shutting_down->installed',
+    ]);
+  });
+
   it('marks a zone incomplete and uninstalls it with -F', async () => {
     await installZone(lab, 'hostA', 'z1', '/zones/z1');
-    expect((await za('hostA', '-z', 'z1', 'mark', 'bogus')).code).toBe(2);
+    const bad = await za('hostA', '-z', 'z1', 'mark', 'bogus');
+    expect(bad.code).toBe(2);
+    expect(bad.stdout).toBe('');
+    expect(bad.stderr).toMatch(/^usage:\tmark incomplete\n\tSet the state of the zone\.  .*'incomplete'\.\n$/s);
+    expect((await za('hostA', '-z', 'z1', 'mark')).stderr).toBe(bad.stderr);
     expect((await za('hostA', '-z', 'z1', 'mark', 'incomplete')).code).toBe(0);
     expect((await za('hostA', '-z', 'z1', 'boot')).stderr).toBe("zoneadm: zone 'z1': must be installed before boot.\n");
     expect((await za('hostA', '-z', 'z1', 'verify')).stderr).toBe("zoneadm: zone 'z1': zone is incomplete; uninstall required.\n");

@@ -815,7 +815,10 @@ class Zoneadm {
   }
 
   private mark(argv: readonly string[]): number {
-    if (argv.length !== 1 || argv[0] !== 'incomplete') return Z_USAGE;
+    if (argv.length !== 1 || argv[0] !== 'incomplete') {
+      this.subUsage('mark');
+      return Z_USAGE;
+    }
     if (!this.sanityCheck('mark', false, false)) return Z_ERR;
     return this.withOpLock(() => {
       this.setState('incomplete');

@@ -61,6 +61,16 @@ describe('zonecfg invocation and name rules', () => {
     );
   });
 
+  it('refuses a relative -R with exit 2 and an absolute one as not simulated (exit 1)', async () => {
+    expect(await zc('-R', 'alt', '-z', 'z1', 'info')).toEqual({ code: 2, stdout: '', stderr: 'root path must be absolute: alt\n' });
+    expect(await zc('-R', '/a/root', '-z', 'z1', 'info')).toEqual({
+      code: 1, stdout: '', stderr: '/a/root: zonecfg -R is not supported by the simulator\n',
+    });
+    // the usage checks of the other options still come first
+    expect((await zc('-R', '/a/root', '-z', '1bad!', 'info')).code).toBe(2);
+    expect((await zc('-R', '/a/root', 'info')).code).toBe(2);
+  });
+
   it('reports an unknown zone without a program prefix', async () => {
     const r = await zc('-z', 'nosuch', 'export');
     expect(r).toEqual({ code: 1, stdout: '', stderr: 'nosuch: No such zone configured\n' });

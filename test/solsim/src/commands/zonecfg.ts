@@ -1576,11 +1576,15 @@ function main(ctx: SimContext): number {
   }
   let zone = '';
   let cmdFile: string | null = null;
+  let altRoot: string | null = null;
   for (const { opt, arg } of res.opts) {
     if (opt === 'f') cmdFile = arg;
     if (opt === 'R') {
-      ctx.err(`root path must be absolute: ${arg}\n`);
-      return Z_USAGE;
+      if (!arg.startsWith('/')) {
+        ctx.err(`root path must be absolute: ${arg}\n`);
+        return Z_USAGE;
+      }
+      altRoot = arg;
     }
     if (opt === 'z') {
       if (arg !== 'global' && !validZoneName(arg) && !TEMPLATES[arg]) {
@@ -1593,6 +1597,12 @@ function main(ctx: SimContext): number {
   if (zone === '') {
     ctx.err(usageText(execname));
     return Z_USAGE;
+  }
+  if (altRoot !== null) {
+    // a host root holds one Solaris tree; there is no second image to point -R at. The
+    // usage checks above still come first, as they do for a real alternate root.
+    ctx.err(`${altRoot}: zonecfg -R is not supported by the simulator\n`);
+    return Z_ERR;
   }
   if (zone === 'global') {
     // the global zone's own resource settings are not part of the simulated lab

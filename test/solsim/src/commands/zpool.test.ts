@@ -51,6 +51,24 @@ describe('zpool import / export', () => {
     expect(readGroup(lab.lab, 'dc1', 'zpool', 'zonepool')!.hostLock).toBeNull();
   });
 
+  it('imports by the numeric id the listing shows, with the pool name in messages', async () => {
+    const id = /^ {4}id: ([0-9]+)$/m.exec((await lab.run('hostA', 'zpool', ['import'])).stdout)![1]!;
+    expect(id).toBe(readGroup(lab.lab, 'dc1', 'zpool', 'zonepool')!.id);
+    expect(await lab.run('hostA', 'zpool', ['import', id])).toEqual({ code: 0, stdout: '', stderr: '' });
+    expect(mountPoints('hostA')).toContain('zonepool/zones/web01 /zones/web01');
+    expect(events(lab, 'storage.import').at(-1)).toMatchObject({ host: 'hostA', kind: 'zpool', group: 'zonepool' });
+    // an imported pool is no longer among the importable ones its id is looked up in
+    expect(await lab.run('hostA', 'zpool', ['import', id])).toEqual({ code: 1, stdout: '', stderr: `cannot import '${id}': no such pool available\n` });
+    const lock = readGroup(lab.lab, 'dc1', 'zpool', 'zonepool')!.hostLock!;
+    crashStorage(lab.env('hostA'));
+    expect((await lab.run('hostB', 'zpool', ['import', id])).stderr).toBe(
+      "cannot import 'zonepool': pool may be in use from other system, it was last accessed by hostA " +
+        `(hostid: 0x84a1b2c0) on ${asctime(lock.at)}use '-f' to import anyway\n`,
+    );
+    expect((await lab.run('hostB', 'zpool', ['import', '-f', id])).code).toBe(0);
+    expect(await lab.run('hostB', 'zpool', ['import', '12345'])).toEqual({ code: 1, stdout: '', stderr: "cannot import '12345': no such pool available\n" });
+  });
+
   it('refuses a pool last used by another host with the S10 text, and -f takes it over', async () => {
     await lab.run('hostA', 'zpool', ['import', 'zonepool']);
     const lock = readGroup(lab.lab, 'dc1', 'zpool', 'zonepool')!.hostLock!;

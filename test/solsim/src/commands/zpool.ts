@@ -1,5 +1,6 @@
 // Simulated zpool (usr/src/cmd/zpool/zpool_main.c, S10 wording): import (listing,
-// by name, -f over another host's label), export (unmounting the datasets), list.
+// by name or numeric id, -f over another host's label), export (unmounting the
+// datasets), list.
 import type { SimCommand, SimContext } from '../command.js';
 import { deportGroup, importGroup, importedGroup, keyRegistered } from '../state/san-import.js';
 import type { GroupRecord } from '../state/san.js';
@@ -58,6 +59,17 @@ function doImport(ctx: SimContext, argv: string[]): number {
   if (p.error) return badOption(ctx, p.error.option, p.error.kind === 'missing');
   if (p.operands.length === 0 && !flag(p, 'a')) return listImportable(ctx);
   const names = flag(p, 'a') ? importable(ctx).map((r) => r.name) : [p.operands[0]!];
+  if (!flag(p, 'a') && /^[0-9]+$/.test(names[0]!) && BigInt(names[0]!) < 2n ** 64n) {
+    // zpool_main.c: an operand that strtoull() takes whole is a pool guid, never a name,
+    // matched against the importable pools only (the ones the listing shows as "id:").
+    const guid = BigInt(names[0]!);
+    const pool = importable(ctx).find((r) => /^[0-9]+$/.test(r.id) && BigInt(r.id) === guid);
+    if (!pool) {
+      ctx.err(ZPOOL_MSG.noSuchPool(names[0]!) + '\n');
+      return 1;
+    }
+    names[0] = pool.name;
+  }
   let status = 0;
   for (const name of names) status = importOne(ctx, name, flag(p, 'f')) || status;
   return status;
