@@ -262,6 +262,10 @@ export async function stopLabAsync(dir: string): Promise<string[]> {
 
 /** Stops everything a lab runs and removes it (test teardown). */
 export async function destroyLab(dir: string): Promise<void> {
-  if (fs.existsSync(path.join(dir, 'lab.json'))) await stopLabAsync(dir);
+  if (fs.existsSync(path.join(dir, 'lab.json'))) {
+    const { labAgentsDown } = await import('./processes.js');
+    await labAgentsDown(dir);
+    await stopLabAsync(dir);
+  }
   fs.rmSync(dir, { recursive: true, force: true });
 }

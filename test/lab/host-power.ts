@@ -5,7 +5,7 @@
 // marked "mount at boot" are mounted, nothing is imported, no zone runs.
 import { observe } from '../solsim/src/observer.js';
 import type { SimEnv } from '../solsim/src/env.js';
-import { hostRootOf, readLabConfig } from '../solsim/src/state/lab-config.js';
+import { hostRootOf, readLabConfig, writeLabConfig } from '../solsim/src/state/lab-config.js';
 import { isPoweredOff, setPoweredOff } from '../solsim/src/state/power.js';
 import { listRdfGroups } from '../solsim/src/state/replication.js';
 import { cutReplicationLink } from '../solsim/src/state/san-setup.js';
@@ -18,9 +18,24 @@ export function crashHost(env: SimEnv): void {
   if (isPoweredOff(env)) throw new HostPowerError(`${env.host} is already down`);
   // Mark first: from here on no simulated command runs on this host.
   setPoweredOff(env, true);
+  killAgent(env);
   crashZones(env);
   crashStorage(env);
   observe(env.lab, env.host, { type: 'host.crash' });
+}
+
+/** The host's twinzone agent dies with it, without a chance to clean up. */
+function killAgent(env: SimEnv): void {
+  const config = readLabConfig(env.lab);
+  const agent = config.hosts[env.host]?.agent;
+  if (!agent) return;
+  try {
+    process.kill(agent.pid, 'SIGKILL');
+  } catch {
+    /* already gone */
+  }
+  delete config.hosts[env.host]!.agent;
+  writeLabConfig(env.lab, config);
 }
 
 export function bootHost(env: SimEnv): void {

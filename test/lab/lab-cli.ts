@@ -7,6 +7,8 @@ import { checkLab, formatViolation } from './checker.js';
 import { createLab, LabError, labEnv, labStatusAsync, stopLabAsync, SOLSIM_BIN } from './create-lab.js';
 import { bootHost, crashHost, HostPowerError, loseSite } from './host-power.js';
 import { presets } from './presets/bc-dr.js';
+import { labAgentsDown, labUp, startAgent } from './processes.js';
+import { readLabConfig } from '../solsim/src/state/lab-config.js';
 
 const HELP = `usage: npm run lab -- <command> [arguments]
 
@@ -17,7 +19,8 @@ const HELP = `usage: npm run lab -- <command> [arguments]
   boot-host DIR HOST                    power HOST on again: nothing imported, nothing running
   lose-site DIR SITE                    site disaster: every host of SITE crashes and its replication links go down
   check DIR [--json]                    check invariants I1, I2 and I5 over the lab's history; exit 1 on violations
-  down DIR                              halt every running zone (stops the zone applications)
+  up DIR                                start a twinzone agent per powered host (addresses in DIR/lab.json)
+  down DIR                              stop the agents and halt every running zone
   demo                                  recreate labs/demo and print its zones
 `;
 
@@ -93,7 +96,11 @@ async function run(argv: string[]): Promise<number> {
       const [dir, host] = requireArgs(args, ['DIR', 'HOST']);
       const env = labEnv(dir!, host!);
       if (command === 'crash') crashHost(env);
-      else bootHost(env);
+      else {
+        bootHost(env);
+        // A booted host starts its agent as a service would, if the lab is up.
+        if (Object.values(readLabConfig(env.lab).hosts).some((h) => h.agent)) await startAgent(env.lab, host!);
+      }
       process.stdout.write(`${host} ${command === 'crash' ? 'crashed (power lost)' : 'booted'}\n`);
       return 0;
     }
@@ -115,8 +122,16 @@ async function run(argv: string[]): Promise<number> {
       }
       return report.violations.length === 0 ? 0 : 1;
     }
+    case 'up': {
+      const [dir] = requireArgs(args, ['DIR']);
+      const started = await labUp(dir!);
+      for (const a of started) process.stdout.write(`${a.host}: agent ${a.address} (pid ${a.pid}, log ${a.log})\n`);
+      if (started.length === 0) process.stdout.write('every agent was already running\n');
+      return 0;
+    }
     case 'down': {
       const [dir] = requireArgs(args, ['DIR']);
+      for (const host of await labAgentsDown(dir!)) process.stdout.write(`${host}: agent stopped\n`);
       for (const line of await stopLabAsync(dir!)) process.stdout.write(line + '\n');
       return 0;
     }

@@ -8,6 +8,8 @@ export interface LabHost {
   site: string;
   /** Host root, relative to the lab directory (hosts/HOST). */
   root: string;
+  /** The host's twinzone agent, while the lab is up (npm run lab -- up). */
+  agent?: { address: string; pid: number; log: string };
 }
 
 export interface LabConfig {

@@ -1,0 +1,56 @@
+// Everything one agent process holds, built once from its configuration: the runner,
+// the fencing and operation stores, the platform profile. Services and ops get their
+// dependencies from here, never from module-level state.
+import path from 'node:path';
+import type { CallContext } from '../shared/grpc/call-context.js';
+import type { Logger } from '../shared/log/create-logger.js';
+import { systemClock, type Clock } from '../shared/time/clock.js';
+import type { AgentConfig } from './agent-config.js';
+import { EpochStore } from './fencing/epoch-store.js';
+import { ZoneLocks } from './fencing/zone-locks.js';
+import type { OpContext } from './ops/op-context.js';
+import type { CommandRunner } from './platform/command-runner.js';
+import { ExecaRunner } from './platform/execa-runner.js';
+import { detectPlatformProfile, type PlatformProfile } from './platform/platform-profile.js';
+import { OpResults } from './state/op-results.js';
+
+export interface AgentRuntime {
+  config: AgentConfig;
+  log: Logger;
+  clock: Clock;
+  runner: CommandRunner;
+  platform: PlatformProfile;
+  epochs: EpochStore;
+  locks: ZoneLocks;
+  results: OpResults;
+  opContext(ctx: CallContext, zone: string | undefined, dryRun: boolean): OpContext;
+}
+
+export function createAgentRuntime(config: AgentConfig, log: Logger, opts: { runner?: CommandRunner; clock?: Clock } = {}): AgentRuntime {
+  const runner = opts.runner ?? new ExecaRunner(config.commandPaths, log, config.commandEnv);
+  const platform = detectPlatformProfile();
+  const results = new OpResults(path.join(config.stateDir, 'ops'));
+  const clock = opts.clock ?? systemClock;
+  results.prune(clock.nowMs());
+  return {
+    config,
+    log,
+    clock,
+    runner,
+    platform,
+    epochs: new EpochStore(path.join(config.stateDir, 'epochs')),
+    locks: new ZoneLocks(),
+    results,
+    opContext: (ctx, zone, dryRun) => ({
+      host: config.host,
+      runner,
+      fsRoot: config.fsRoot,
+      platform,
+      log: zone ? ctx.log.child({ zone }) : ctx.log,
+      signal: ctx.signal,
+      dryRun,
+      timeouts: config.timeouts,
+      commands: [],
+    }),
+  };
+}

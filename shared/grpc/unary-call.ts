@@ -1,0 +1,32 @@
+// Promise form of a grpc-js unary call with a deadline, an optional AbortSignal and the
+// op id in metadata; failures come back as TwinzoneErrors carrying the server's code.
+import { Metadata, type CallOptions, type ClientUnaryCall, type ServiceError } from '@grpc/grpc-js';
+import { fromGrpcError } from '../errors/grpc-errors.js';
+import { OP_METADATA_KEY } from './metadata-keys.js';
+
+type UnaryMethod<Req, Res> = (
+  request: Req,
+  metadata: Metadata,
+  options: Partial<CallOptions>,
+  callback: (err: ServiceError | null, response: Res) => void,
+) => ClientUnaryCall;
+
+export interface UnaryCallOptions {
+  deadlineMs: number;
+  op?: string;
+  signal?: AbortSignal;
+}
+
+export function unaryCall<Req, Res>(method: UnaryMethod<Req, Res>, request: Req, opts: UnaryCallOptions): Promise<Res> {
+  const metadata = new Metadata();
+  if (opts.op) metadata.set(OP_METADATA_KEY, opts.op);
+  return new Promise((resolve, reject) => {
+    const call = method(request, metadata, { deadline: Date.now() + opts.deadlineMs }, (err, res) => {
+      opts.signal?.removeEventListener('abort', onAbort);
+      if (err) reject(fromGrpcError(err));
+      else resolve(res);
+    });
+    const onAbort = () => call.cancel();
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

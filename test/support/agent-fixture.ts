@@ -1,0 +1,83 @@
+// A bc-dr lab with a real agent process per simulated host, and a gRPC client for each,
+// for tests of the Agent service over loopback. Teardown stops the agents, halts the
+// zones and removes the lab, unless the test failed: then the lab stays and its path
+// and agent logs are printed.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { credentials } from '@grpc/grpc-js';
+import { test as base } from 'vitest';
+import { AgentClient } from '../../shared/gen/twinzone/v1/agent.js';
+import { unaryCall } from '../../shared/grpc/unary-call.js';
+import { createLab, destroyLab, stopLabAsync } from '../lab/create-lab.js';
+import { labAgentsDown, labUp, startAgent, stopAgent } from '../lab/processes.js';
+import { readObserverLog } from '../solsim/src/observer.js';
+import { readLabConfig } from '../solsim/src/state/lab-config.js';
+import { labHandle, type LabHandle } from './lab-fixture.js';
+
+export type AgentMethods = AgentClient;
+
+export interface AgentLab extends LabHandle {
+  /** The gRPC client of a host's agent (reconnects after restartAgent). */
+  client(host: string): AgentClient;
+  /** Promise form of a unary Agent call on a host. */
+  call<Req, Res>(host: string, method: (c: AgentClient) => (...args: never[]) => unknown, request: Req, deadlineMs?: number): Promise<Res>;
+  restartAgent(host: string): Promise<void>;
+  killAgent(host: string): void;
+  /** Observer events so far (to check that nothing ran). */
+  observed(): number;
+}
+
+export async function startAgentLab(dir: string): Promise<AgentLab> {
+  await createLab(dir, 'bc-dr');
+  await labUp(dir);
+  const clients = new Map<string, AgentClient>();
+  const client = (host: string): AgentClient => {
+    const address = readLabConfig(dir).hosts[host]?.agent?.address;
+    if (!address) throw new Error(`no agent running for ${host}`);
+    const key = `${host}@${address}`;
+    let c = clients.get(key);
+    if (!c) {
+      c = new AgentClient(address, credentials.createInsecure());
+      clients.set(key, c);
+    }
+    return c;
+  };
+  return {
+    ...labHandle(dir),
+    client,
+    call: <Req, Res>(host: string, method: (c: AgentClient) => (...args: never[]) => unknown, request: Req, deadlineMs = 60_000) => {
+      const c = client(host);
+      const fn = (method(c) as (...args: unknown[]) => unknown).bind(c) as Parameters<typeof unaryCall<Req, Res>>[0];
+      return unaryCall<Req, Res>(fn, request, { deadlineMs });
+    },
+    restartAgent: async (host) => {
+      await stopAgent(dir, host);
+      await startAgent(dir, host);
+    },
+    killAgent: (host) => {
+      const agent = readLabConfig(dir).hosts[host]?.agent;
+      if (agent) process.kill(agent.pid, 'SIGKILL');
+    },
+    observed: () => readObserverLog(dir).length,
+  };
+}
+
+export const agentTest = base.extend<{ lab: AgentLab }>({
+  // eslint-disable-next-line no-empty-pattern
+  lab: async ({ task }, use) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'twinzone-agents-'));
+    const lab = await startAgentLab(dir);
+    try {
+      await use(lab);
+    } finally {
+      if (task.result?.state === 'fail') {
+        await labAgentsDown(dir);
+        await stopLabAsync(dir);
+        console.error(`lab kept for inspection: ${dir} (agent logs in ${path.join(dir, 'logs')})`);
+      } else {
+        await destroyLab(dir);
+      }
+    }
+  },
+});
