@@ -56,6 +56,7 @@ export async function exec(ctx: OpContext, command: CommandName, args: string[],
     input: opts.input,
     cwd: opts.cwd !== undefined ? realPath(ctx, opts.cwd) : undefined,
     signal: ctx.signal,
+    log: ctx.log,
   });
   ctx.commands.push(result.record);
   return result;

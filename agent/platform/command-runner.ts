@@ -4,6 +4,7 @@
 // ScriptedRunner (test/support) replays transcripts in unit tests.
 import type { Readable, Writable } from 'node:stream';
 import type { CommandRecord } from '../../shared/errors/twinzone-error.js';
+import type { Logger } from '../../shared/log/create-logger.js';
 
 export const COMMAND_NAMES = [
   'zoneadm', 'zonecfg', 'zlogin', 'mount', 'umount', 'df', 'vxdg', 'zpool', 'zfs',
@@ -20,6 +21,8 @@ export interface RunSpec {
   /** Real working directory (under the agent's file-system root). */
   cwd?: string;
   signal?: AbortSignal;
+  /** The operation's logger (carrying zone/op), so command lines can be traced to it. */
+  log?: Logger;
 }
 
 export interface RunResult {

@@ -38,9 +38,12 @@ export class ExecaRunner implements CommandRunner {
 
   private spawn(spec: RunSpec, streams: { stdinStream?: boolean; stdoutStream?: boolean }): ResultPromise {
     const [file, ...args] = this.argvOf(spec);
-    this.log.debug({ cmd: spec.command, argv: [file, ...args] }, 'command started');
+    (spec.log ?? this.log).debug({ cmd: spec.command, argv: [file, ...args] }, 'command started');
     return execa(file!, args, {
       shell: false,
+      // A new session without a controlling terminal: pax asks "Archive name >" on
+      // /dev/tty for a truncated archive and would wait there until its timeout.
+      detached: true,
       reject: false,
       timeout: spec.timeoutMs,
       forceKillAfterDelay: KILL_GRACE_MS,
@@ -70,8 +73,9 @@ export class ExecaRunner implements CommandRunner {
     const errText = result.failed && exitCode === -1 && !timedOut && !cancelled ? `${stderr}${result.shortMessage ?? ''}` : stderr;
     const record = makeRecord(this.argvOf(spec), exitCode, stdout, errText, startedAt, durationMs, timedOut);
     const fields = { cmd: spec.command, argv: record.argv, exitCode, durationMs };
-    if (exitCode === 0) this.log.debug(fields, 'command finished');
-    else this.log.warn({ ...fields, timedOut, stderr: record.stderr.slice(-500) }, timedOut ? 'command timed out' : 'command failed');
+    const log = spec.log ?? this.log;
+    if (exitCode === 0) log.debug(fields, 'command finished');
+    else log.warn({ ...fields, timedOut, stderr: record.stderr.slice(-500) }, timedOut ? 'command timed out' : 'command failed');
     return { record, stdout, stderr: errText, timedOut, cancelled };
   }
 }

@@ -3,31 +3,32 @@
 // (`twinzone agent run`, `twinzone coordinator run`) are dispatched from here; the
 // daemons are loaded lazily so an agent host never loads coordinator code.
 import fs from 'node:fs';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-
-function version(): string {
-  // dist/coordinator/cli/twinzone.js → package.json at the repository root.
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  for (const candidate of [path.join(here, '..', '..', '..', 'package.json'), path.join(here, '..', '..', 'package.json')]) {
-    if (fs.existsSync(candidate)) return (JSON.parse(fs.readFileSync(candidate, 'utf8')) as { version: string }).version;
-  }
-  return 'unknown';
-}
+import { repoVersion } from '../../shared/version.js';
 
 const HELP = `usage: twinzone <command> [options]
 
 Commands available in this build:
-  version        print the twinzone version
-  help           show this text
+  agent run --config FILE   run the agent daemon (one per Solaris global zone)
+  version                   print the twinzone version
+  help                      show this text
 
 The simulated Solaris lab used by the tests and the demo is driven with
 \`npm run lab -- help\` from a checkout.
 `;
 
-export function runCli(argv: string[], out: (s: string) => void, err: (s: string) => void): number {
+export async function runCli(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
+    case 'agent': {
+      if (rest[0] !== 'run') {
+        err('usage: twinzone agent run --config FILE\n');
+        return 2;
+      }
+      // Lazy: an agent host never loads coordinator modules (or better-sqlite3).
+      const { runAgent } = await import('../../agent/main.js');
+      return runAgent(rest.slice(1));
+    }
     case undefined:
     case 'help':
     case '--help':
@@ -40,7 +41,7 @@ export function runCli(argv: string[], out: (s: string) => void, err: (s: string
         err('twinzone: version takes no arguments\n');
         return 2;
       }
-      out(`twinzone ${version()}\n`);
+      out(`twinzone ${repoVersion()}\n`);
       return 0;
     default:
       err(`twinzone: unknown command '${command}'; run 'twinzone help' for the list\n`);
@@ -49,5 +50,13 @@ export function runCli(argv: string[], out: (s: string) => void, err: (s: string
 }
 
 if (process.argv[1] && fs.realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  process.exitCode = runCli(process.argv.slice(2), (s) => process.stdout.write(s), (s) => process.stderr.write(s));
+  runCli(process.argv.slice(2), (s) => process.stdout.write(s), (s) => process.stderr.write(s)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`twinzone: ${(err as Error).stack ?? String(err)}\n`);
+      process.exitCode = 1;
+    },
+  );
 }

@@ -58,7 +58,8 @@ export function unary<Req, Res>(
 ): handleUnaryCall<Req, Res> {
   return (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>) => {
     const ctx = contextFor(call as AnyCall, log, rpc, safeLabels(labels, call.request));
-    fn(call.request, ctx).then(
+    // Through a promise, so a synchronous throw in validation is handled like a rejection.
+    Promise.resolve().then(() => fn(call.request, ctx)).then(
       (reply) => callback(null, reply),
       (err: unknown) => callback(toGrpcStatus(errorAtEdge(err, ctx))),
     );
@@ -73,7 +74,7 @@ export function serverStreaming<Req, Res>(
 ): handleServerStreamingCall<Req, Res> {
   return (call) => {
     const ctx = contextFor(call as AnyCall, log, rpc, safeLabels(labels, call.request));
-    fn(call.request, call, ctx).then(
+    Promise.resolve().then(() => fn(call.request, call, ctx)).then(
       () => call.end(),
       (err: unknown) => call.destroy(Object.assign(new Error(), toGrpcStatus(errorAtEdge(err, ctx)))),
     );
@@ -87,7 +88,7 @@ export function clientStreaming<Req, Res>(
 ): handleClientStreamingCall<Req, Res> {
   return (call, callback) => {
     const ctx = contextFor(call as AnyCall, log, rpc, {});
-    fn(call, ctx).then(
+    Promise.resolve().then(() => fn(call, ctx)).then(
       (reply) => callback(null, reply),
       (err: unknown) => callback(toGrpcStatus(errorAtEdge(err, ctx))),
     );

@@ -8,7 +8,7 @@ const VX_NAME = /^[A-Za-z0-9_.][A-Za-z0-9_.-]{0,30}$/;
 // digits, "_", "-", ".", ":"; pool names may not be reserved words.
 const ZFS_COMPONENT = /^[A-Za-z0-9_.:-]+$/;
 const ZPOOL_RESERVED = new Set(['mirror', 'raidz', 'spare', 'log', 'cache']);
-const RDF_GROUP = /^[A-Za-z0-9_.-]{1,31}$/;
+const RDF_GROUP = /^[A-Za-z0-9_.][A-Za-z0-9_.-]{0,30}$/;
 
 export function requireVxName(field: string, name: string): string {
   if (!VX_NAME.test(name)) {

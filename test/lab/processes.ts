@@ -54,9 +54,11 @@ export interface StartedAgent {
 }
 
 /** Starts the agent of one host and waits until it listens. */
-export function startAgent(labDir: string, host: string, timeoutMs = 20_000): Promise<StartedAgent> {
+export function startAgent(labDir: string, host: string, opts: { timeoutMs?: number; keepConfig?: boolean } = {}): Promise<StartedAgent> {
   const lab = path.resolve(labDir);
-  const config = writeAgentConfig(lab, host);
+  const timeoutMs = opts.timeoutMs ?? 20_000;
+  // A test may have edited the configuration (shorter timeouts, say): keep it then.
+  const config = opts.keepConfig && fs.existsSync(agentConfigPath(lab, host)) ? agentConfigPath(lab, host) : writeAgentConfig(lab, host);
   const logFile = path.join(lab, 'logs', `agent-${host}.log`);
   fs.mkdirSync(path.dirname(logFile), { recursive: true });
   const logStream = fs.createWriteStream(logFile, { flags: 'a' });

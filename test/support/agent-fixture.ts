@@ -22,7 +22,8 @@ export interface AgentLab extends LabHandle {
   client(host: string): AgentClient;
   /** Promise form of a unary Agent call on a host. */
   call<Req, Res>(host: string, method: (c: AgentClient) => (...args: never[]) => unknown, request: Req, deadlineMs?: number): Promise<Res>;
-  restartAgent(host: string): Promise<void>;
+  /** Stops and starts a host's agent (keepConfig: with the configuration as a test edited it). */
+  restartAgent(host: string, opts?: { keepConfig?: boolean }): Promise<void>;
   killAgent(host: string): void;
   /** Observer events so far (to check that nothing ran). */
   observed(): number;
@@ -51,9 +52,9 @@ export async function startAgentLab(dir: string): Promise<AgentLab> {
       const fn = (method(c) as (...args: unknown[]) => unknown).bind(c) as Parameters<typeof unaryCall<Req, Res>>[0];
       return unaryCall<Req, Res>(fn, request, { deadlineMs });
     },
-    restartAgent: async (host) => {
+    restartAgent: async (host, opts) => {
       await stopAgent(dir, host);
-      await startAgent(dir, host);
+      await startAgent(dir, host, { keepConfig: opts?.keepConfig });
     },
     killAgent: (host) => {
       const agent = readLabConfig(dir).hosts[host]?.agent;

@@ -1,0 +1,81 @@
+// Veritas vxdg (reference 6.6; closed source, texts from the VxVM guides and the lab's
+// UNVERIFIED choices): import/deport argument vectors, the `vxdg list` table and the
+// known refusals. `-C` clears the host lock a crashed holder left on the disks; `-t`
+// imports without the autoimport flag so a reboot does not take the group back.
+import type { RunResult } from '../platform/command-runner.js';
+import type { Classified } from '../ops/command-errors.js';
+
+export interface VxdgListRow {
+  name: string;
+  /** "enabled" when imported and usable; "disabled" when its disks are fenced off or lost. */
+  state: string;
+  id: string;
+}
+
+export const vxdgArgs = {
+  list: (): string[] => ['list'],
+  import: (dg: string, opts: { clearLock: boolean; temporary: boolean }): string[] => [
+    ...(opts.clearLock ? ['-C'] : []),
+    ...(opts.temporary ? ['-t'] : []),
+    'import',
+    dg,
+  ],
+  deport: (dg: string): string[] => ['deport', dg],
+};
+
+/**
+ * `vxdg list`: a NAME STATE ID header, then one row per group imported on this host
+ * (layout UNVERIFIED, reference 6.6). STATE may carry more words ("enabled,cds").
+ */
+export function parseVxdgList(stdout: string): VxdgListRow[] {
+  const rows: VxdgListRow[] = [];
+  for (const line of stdout.split('\n')) {
+    const fields = line.trim().split(/\s+/);
+    if (fields.length < 3 || fields[0] === 'NAME') continue;
+    rows.push({ name: fields[0]!, state: fields[1]!, id: fields[2]! });
+  }
+  return rows;
+}
+
+/** True when the group's state says it is imported and usable here. */
+export function vxdgUsable(row: VxdgListRow): boolean {
+  return row.state.split(',')[0] === 'enabled';
+}
+
+/** Import refused because a group of that name is imported here already. */
+export function isVxdgAlreadyImported(result: RunResult): boolean {
+  return /Disk group exists and is imported/i.test(result.stderr);
+}
+
+/** Deport of a group this host does not have. */
+export function isVxdgNoSuchGroup(result: RunResult): boolean {
+  return /No such disk group/i.test(result.stderr);
+}
+
+export function classifyVxdgFailure(result: RunResult): Classified | null {
+  const err = result.stderr;
+  const dg = /Disk group (\S+?):/.exec(err)?.[1] ?? 'the disk group';
+  if (/Disk is in use by another host/i.test(err)) {
+    const holder = /(?:locked by|in use by) host (\S+)/i.exec(err)?.[1];
+    return {
+      code: 'STORAGE_HELD_ELSEWHERE',
+      message: `${dg} is imported by ${holder ? `host ${holder}` : 'another host'} (its lock is on the disks); deport it there, or clear the lock once that host is confirmed down`,
+    };
+  }
+  if (/reservation conflict/i.test(err)) {
+    return { code: 'STORAGE_HELD_ELSEWHERE', message: `another host holds the SCSI reservation of ${dg}` };
+  }
+  if (/No such disk group|No valid disk found containing disk group|Disk for disk group not found/i.test(err)) {
+    return { code: 'GROUP_NOT_FOUND', message: `disk group ${dg} is not visible from this host` };
+  }
+  if (/Some volumes in the disk group are in use/i.test(err)) {
+    return { code: 'STORAGE_BUSY', message: `volumes of ${dg} are in use (mounted file systems or open devices); unmount them first` };
+  }
+  if (/write-disabled|Disk write failure/i.test(err)) {
+    return {
+      code: 'PRECONDITION_FAILED',
+      message: `${dg} on this site is a write-disabled replica (SRDF R2); the replica must be failed over first (symrdf failover) before it can be imported`,
+    };
+  }
+  return null;
+}

@@ -1,0 +1,57 @@
+// `twinzone agent run --config FILE`: the agent as a system service. Logs are pino JSON
+// on stdout; a bad configuration exits 2 with one line per problem on stderr; SIGTERM
+// stops accepting calls, lets running operations finish for a grace period, then exits.
+import { ConfigError } from '../shared/config/load-config.js';
+import { createLogger } from '../shared/log/create-logger.js';
+import { startServer } from '../shared/grpc/serve.js';
+import { loadAgentConfig } from './agent-config.js';
+import { createAgentRuntime } from './agent-runtime.js';
+import { agentBinding } from './service/agent-service.js';
+import { healthBinding, HealthState } from './service/health-service.js';
+
+const SHUTDOWN_GRACE_MS = 30_000;
+
+export async function runAgent(argv: string[]): Promise<number> {
+  const configIndex = argv.indexOf('--config');
+  const file = configIndex >= 0 ? argv[configIndex + 1] : undefined;
+  if (!file || argv.length !== 2) {
+    process.stderr.write('usage: twinzone agent run --config FILE\n');
+    return 2;
+  }
+  let config;
+  try {
+    config = loadAgentConfig(file);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`twinzone agent: invalid configuration:\n${err.problems.map((p) => `  ${p}`).join('\n')}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  const log = createLogger({ name: 'agent', level: config.logLevel, base: { host: config.host } });
+  const runtime = createAgentRuntime(config, log);
+  const health = new HealthState();
+  const server = await startServer({
+    bind: config.listen,
+    log,
+    services: [agentBinding(runtime), healthBinding(health, ['twinzone.v1.Agent'])],
+  }).catch((err: Error) => {
+    log.fatal({ err, listen: config.listen }, 'cannot listen');
+    return null;
+  });
+  if (!server) return 1;
+  log.info({ port: server.port, address: server.address, fsRoot: config.fsRoot, platform: runtime.platform.os }, 'listening');
+
+  return new Promise<number>((resolve) => {
+    const stop = (signal: string) => {
+      log.info({ signal, busyZones: runtime.locks.busyZones }, 'shutting down');
+      health.serving = false;
+      server.close(SHUTDOWN_GRACE_MS).then(() => {
+        log.info('stopped');
+        resolve(0);
+      });
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+}

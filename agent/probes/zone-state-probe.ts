@@ -1,0 +1,16 @@
+// Zone state: healthy when zoneadm reports the zone running.
+import { exec, type OpContext } from '../ops/op-context.js';
+import { parseZoneadmListCp, zoneadmArgs } from '../commands/zoneadm.js';
+import type { ProbeResult } from './probe-result.js';
+
+export async function zoneStateProbe(ctx: OpContext, zone: string, timeoutMs: number): Promise<ProbeResult> {
+  const started = performance.now();
+  const r = await exec(ctx, 'zoneadm', zoneadmArgs.listZone(zone), { mutating: false, timeoutMs });
+  const durationMs = Math.round(performance.now() - started);
+  if (r.record.exitCode !== 0) {
+    return { healthy: false, detail: r.timedOut ? `zoneadm timed out after ${timeoutMs} ms` : (r.stderr.trim() || `zoneadm exited ${r.record.exitCode}`), durationMs };
+  }
+  const [entry] = parseZoneadmListCp(r.stdout);
+  const state = entry?.state ?? 'unknown';
+  return { healthy: state === 'running', detail: `${zone} is ${state}`, durationMs };
+}
