@@ -20,7 +20,7 @@ import { defaultHostConfig } from '../solsim/src/state/host-defaults.js';
 import { initHostRoot } from '../solsim/src/state/host-root.js';
 import { readLabConfig, writeLabConfig, type LabConfig } from '../solsim/src/state/lab-config.js';
 import { isPoweredOff } from '../solsim/src/state/power.js';
-import { defineDiskGroup, defineReplication } from '../solsim/src/state/san-setup.js';
+import { defineDiskGroup, defineReplication, defineZpool } from '../solsim/src/state/san-setup.js';
 import { bootStorage } from '../solsim/src/state/storage-power.js';
 import { addVfstabEntry } from '../solsim/src/state/vfstab.js';
 import { setIndexState } from '../solsim/src/state/zone-index.js';
@@ -193,6 +193,10 @@ export async function createLab(dir: string, presetName = 'bc-dr', progress: Pro
   for (const dg of preset.diskGroups) {
     defineDiskGroup(lab, dg.site, { name: dg.name, volumes: dg.volumes });
     progress(`SAN ${dg.site}: disk group ${dg.name} (${dg.volumes.join(', ')})`);
+  }
+  for (const pool of preset.zpools) {
+    defineZpool(lab, pool.site, { name: pool.name, datasets: pool.datasets });
+    progress(`SAN ${pool.site}: ZFS pool ${pool.name} (${pool.datasets.map((d) => d.name).join(', ')})`);
   }
   for (const r of preset.replication) {
     defineReplication(lab, r);

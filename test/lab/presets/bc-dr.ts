@@ -32,6 +32,7 @@ export const bcDrPreset: LabPreset = {
     { site: 'dc1', name: 'webdg', volumes: ['datavol'] },
     { site: 'dc1', name: 'dbdg', volumes: ['datavol'] },
   ],
+  zpools: [{ site: 'dc1', name: 'apppool', datasets: [{ name: 'apppool/app', mountpoint: '/export/app' }] }],
   replication: [
     { rdfGroup: 'webdg', diskGroup: 'webdg', r1Site: 'dc1', r2Site: 'dc2', lagMs: 2000 },
     { rdfGroup: 'dbdg', diskGroup: 'dbdg', r1Site: 'dc1', r2Site: 'dc2', lagMs: 2000 },

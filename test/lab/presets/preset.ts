@@ -21,6 +21,13 @@ export interface PresetDiskGroup {
   volumes: string[];
 }
 
+export interface PresetZpool {
+  site: string;
+  name: string;
+  /** Datasets below the pool; mountpoint a path, 'legacy' or 'none'. */
+  datasets: { name: string; mountpoint?: string }[];
+}
+
 export interface PresetReplication {
   rdfGroup: string;
   diskGroup: string;
@@ -52,6 +59,8 @@ export interface LabPreset {
   description: string;
   hosts: PresetHost[];
   diskGroups: PresetDiskGroup[];
+  /** ZFS pools on the site's SAN, imported nowhere at first (snapshot and clone work). */
+  zpools: PresetZpool[];
   replication: PresetReplication[];
   zones: PresetZone[];
 }
