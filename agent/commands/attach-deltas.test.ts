@@ -1,12 +1,9 @@
-import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compareSoftware, type SwDifference } from '../../test/solsim/src/commands/sw-compare.js';
 import type { PackageEntry } from '../../test/solsim/src/state/zone-config.js';
+import { transcript } from '../../test/support/transcripts.js';
 import { hasAttachDeltas, parseAttachDeltas, type PackageDelta, type PatchDelta } from './attach-deltas.js';
-
-const transcript = (name: string) =>
-  readFileSync(new URL(`../../test/support/fixtures/transcripts/${name}`, import.meta.url), 'utf8').split('\n').slice(1).join('\n');
 
 describe('parseAttachDeltas', () => {
   it('reads the lab report: hostA manifest attached on hostB', () => {

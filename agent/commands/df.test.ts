@@ -1,13 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { makeRecord, type RunResult } from '../platform/command-runner.js';
+import { runResult, transcript } from '../../test/support/transcripts.js';
+import type { RunResult } from '../platform/command-runner.js';
 import { classifyDfFailure, dfArgs, parseDfK } from './df.js';
 
-const transcript = (name: string) =>
-  readFileSync(new URL(`../../test/support/fixtures/transcripts/${name}`, import.meta.url), 'utf8').split('\n').slice(1).join('\n');
-const failed = (stderr: string, exitCode = 1): RunResult => ({
-  record: makeRecord(['df'], exitCode, '', stderr, 0, 1), stdout: '', stderr, timedOut: false, cancelled: false,
-});
+const failed = (stderr: string, exitCode = 1): RunResult => runResult(['df'], exitCode, '', stderr);
 
 describe('df -k', () => {
   it('builds -k and the operands', () => expect(dfArgs(['/zones', '/data'])).toEqual(['-k', '/zones', '/data']));

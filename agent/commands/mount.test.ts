@@ -1,13 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { makeRecord, type RunResult } from '../platform/command-runner.js';
+import { failed, transcript } from '../../test/support/transcripts.js';
 import { classifyMountFailure, mountArgs, parseMountP } from './mount.js';
-
-const transcript = (name: string) =>
-  readFileSync(new URL(`../../test/support/fixtures/transcripts/${name}`, import.meta.url), 'utf8').split('\n').slice(1).join('\n');
-const failed = (stderr: string, exitCode = 1, stdout = ''): RunResult => ({
-  record: makeRecord(['cmd'], exitCode, stdout, stderr, 0, 1), stdout, stderr, timedOut: false, cancelled: false,
-});
 
 describe('mount', () => {
   it('builds the vfstab and explicit forms', () => {

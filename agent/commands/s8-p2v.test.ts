@@ -1,13 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { makeRecord, type RunResult } from '../platform/command-runner.js';
+import { runResult, transcript } from '../../test/support/transcripts.js';
+import type { RunResult } from '../platform/command-runner.js';
 import { classifyS8P2vFailure, parseS8P2vOutput, s8p2vArgs } from './s8-p2v.js';
 
-const transcript = (name: string) =>
-  readFileSync(new URL(`../../test/support/fixtures/transcripts/${name}`, import.meta.url), 'utf8').split('\n').slice(1).join('\n');
-const failed = (stderr: string): RunResult => ({
-  record: makeRecord(['/usr/lib/brand/solaris8/s8_p2v', 'db01'], 1, '', stderr, 0, 1), stdout: '', stderr, timedOut: false, cancelled: false,
-});
+const failed = (stderr: string): RunResult => runResult(['/usr/lib/brand/solaris8/s8_p2v', 'db01'], 1, '', stderr);
 
 describe('s8_p2v', () => {
   it('takes the zone name as its only operand', () => {

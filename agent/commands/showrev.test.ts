@@ -1,9 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { transcript } from '../../test/support/transcripts.js';
 import { parseShowrevPatches, showrevArgs } from './showrev.js';
-
-const transcript = (name: string) =>
-  readFileSync(new URL(`../../test/support/fixtures/transcripts/${name}`, import.meta.url), 'utf8').split('\n').slice(1).join('\n');
 
 describe('showrev -p', () => {
   it('builds -p', () => expect(showrevArgs.patches()).toEqual(['-p']));

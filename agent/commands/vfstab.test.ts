@@ -1,9 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { transcript } from '../../test/support/transcripts.js';
 import { findVfstabEntry, formatVfstabEntry, parseVfstabEntries, removeVfstabEntry, upsertVfstabEntry, type VfstabEntry } from './vfstab.js';
-
-const transcript = (name: string) =>
-  readFileSync(new URL(`../../test/support/fixtures/transcripts/${name}`, import.meta.url), 'utf8').split('\n').slice(1).join('\n');
 
 const db01: VfstabEntry = {
   special: '/dev/vx/dsk/dbdg/datavol', fsckDevice: '/dev/vx/rdsk/dbdg/datavol', mountPoint: '/data/db01',

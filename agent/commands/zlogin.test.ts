@@ -1,13 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { makeRecord, type RunResult } from '../platform/command-runner.js';
+import { runResult, transcript } from '../../test/support/transcripts.js';
+import type { RunResult } from '../platform/command-runner.js';
 import { classifyZloginFailure, zloginArgs } from './zlogin.js';
 
-const transcript = (name: string) =>
-  readFileSync(new URL(`../../test/support/fixtures/transcripts/${name}`, import.meta.url), 'utf8').split('\n').slice(1).join('\n');
-const failed = (args: string[], stderr: string): RunResult => ({
-  record: makeRecord(['/usr/sbin/zlogin', ...args], 1, '', stderr, 0, 1), stdout: '', stderr, timedOut: false, cancelled: false,
-});
+const failed = (args: string[], stderr: string): RunResult => runResult(['/usr/sbin/zlogin', ...args], 1, '', stderr);
 
 describe('zlogin', () => {
   it('builds the graceful shutdown of ref 0 and plain commands', () => {

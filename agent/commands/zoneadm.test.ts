@@ -1,15 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { isTwinzoneError } from '../../shared/errors/twinzone-error.js';
-import { makeRecord, type RunResult } from '../platform/command-runner.js';
+import { runResult, transcript } from '../../test/support/transcripts.js';
+import type { RunResult } from '../platform/command-runner.js';
 import { classifyZoneadmFailure, parseZoneadmListCp, zoneadmArgs } from './zoneadm.js';
 
-/** A transcript without its first line (the note of where it came from). */
-const transcript = (name: string) =>
-  readFileSync(new URL(`../../test/support/fixtures/transcripts/${name}`, import.meta.url), 'utf8').split('\n').slice(1).join('\n');
-const failed = (args: string[], stderr: string, exitCode = 1): RunResult => ({
-  record: makeRecord(['/usr/sbin/zoneadm', ...args], exitCode, '', stderr, 0, 1), stdout: '', stderr, timedOut: false, cancelled: false,
-});
+const failed = (args: string[], stderr: string, exitCode = 1): RunResult => runResult(['/usr/sbin/zoneadm', ...args], exitCode, '', stderr);
 
 describe('zoneadmArgs', () => {
   it('builds the argument vectors of ref 1.5-1.9', () => {

@@ -1,14 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { isTwinzoneError, type TwinzoneError } from '../../shared/errors/twinzone-error.js';
-import { makeRecord, type RunResult } from '../platform/command-runner.js';
+import { runResult, transcript } from '../../test/support/transcripts.js';
+import type { RunResult } from '../platform/command-runner.js';
 import { classifyZonecfgFailure, parseZonecfgExport, renderRemapCommands, zonecfgArgs, zonecfgFailed, type ZoneConfig } from './zonecfg.js';
 
-const transcript = (name: string) =>
-  readFileSync(new URL(`../../test/support/fixtures/transcripts/${name}`, import.meta.url), 'utf8').split('\n').slice(1).join('\n');
-const result = (args: string[], stderr: string, exitCode = 1, stdout = ''): RunResult => ({
-  record: makeRecord(['/usr/sbin/zonecfg', ...args], exitCode, stdout, stderr, 0, 1), stdout, stderr, timedOut: false, cancelled: false,
-});
+const result = (args: string[], stderr: string, exitCode = 1, stdout = ''): RunResult => runResult(['/usr/sbin/zonecfg', ...args], exitCode, stdout, stderr);
 function thrown(fn: () => unknown): TwinzoneError {
   try {
     fn();

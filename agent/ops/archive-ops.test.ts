@@ -11,6 +11,8 @@ import type { Readable, Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../shared/log/create-logger.js';
 import { TwinzoneError } from '../../shared/errors/twinzone-error.js';
+import { writeTreeFile as write } from '../../test/lab/zone-image.js';
+import { makeOpContext } from '../../test/support/op-test-context.js';
 import { ScriptedRunner } from '../../test/support/scripted-runner.js';
 import { resolveCommandPaths } from '../platform/command-paths.js';
 import type { CommandRunner, StreamSpec, StreamingRun } from '../platform/command-runner.js';
@@ -36,20 +38,8 @@ const execaRunner = new ExecaRunner(resolveCommandPaths({ pax: '/usr/bin/pax' })
 let fsRoot: string;
 let seq = 0;
 
-function makeCtx(overrides: Partial<OpContext> = {}): OpContext {
-  return {
-    host: 'hostA',
-    runner: execaRunner,
-    fsRoot,
-    platform: detectPlatformProfile(),
-    log,
-    signal: new AbortController().signal,
-    dryRun: false,
-    timeouts: { default: 120_000 },
-    commands: [],
-    ...overrides,
-  };
-}
+const makeCtx = (overrides: Partial<OpContext> = {}): OpContext =>
+  makeOpContext({ runner: execaRunner, fsRoot, platform: detectPlatformProfile(), log, timeouts: { default: 120_000 }, ...overrides });
 
 /** A fresh, empty target zonepath (owner root, mode 700, as prepare leaves it). */
 function emptyZonepath(): string {
@@ -68,14 +58,6 @@ async function codeOf(promise: Promise<unknown>): Promise<string> {
 }
 
 // ---------------------------------------------------------------- the tree
-
-function write(root: string, rel: string, content: string | Buffer, mode = 0o644): string {
-  const file = path.join(root, rel);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, content);
-  fs.chmodSync(file, mode);
-  return file;
-}
 
 /** Pseudo-random bytes written 1 MiB at a time (never held whole). */
 function writeRandom(file: string, bytes: number): void {

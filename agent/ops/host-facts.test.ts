@@ -1,31 +1,10 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../../shared/log/create-logger.js';
-import { ScriptedRunner, type ScriptedReply } from '../../test/support/scripted-runner.js';
-import { platformProfileFor } from '../platform/platform-profile.js';
-import type { OpContext } from './op-context.js';
+import { scriptedContext } from '../../test/support/op-test-context.js';
+import { failure } from '../../test/support/rejections.js';
+import type { ScriptedReply } from '../../test/support/scripted-runner.js';
+import { transcript } from '../../test/support/transcripts.js';
 import { getHostFacts } from './host-facts.js';
-
-const transcript = (name: string) =>
-  fs.readFileSync(new URL(`../../test/support/fixtures/transcripts/${name}`, import.meta.url), 'utf8').split('\n').slice(1).join('\n');
-
-function context(replies: ScriptedReply[], dryRun = false): { ctx: OpContext; runner: ScriptedRunner } {
-  const runner = new ScriptedRunner(replies);
-  const ctx: OpContext = {
-    host: 'hostA', runner, fsRoot: '/nonexistent', platform: platformProfileFor('sunos'), log: createLogger({ name: 'agent', level: 'silent' }),
-    signal: new AbortController().signal, dryRun, timeouts: { default: 5000 }, commands: [],
-  };
-  return { ctx, runner };
-}
-
-async function failure(p: Promise<unknown>): Promise<{ code: string; message: string }> {
-  try {
-    await p;
-  } catch (err) {
-    return err as { code: string; message: string };
-  }
-  throw new Error('expected a rejection');
-}
 
 const base = (): ScriptedReply[] => [
   { command: 'uname', args: ['-s', '-n', '-r', '-v', '-m', '-p', '-i'], stdout: transcript('uname-fields.sun4v.txt') },
@@ -34,7 +13,7 @@ const base = (): ScriptedReply[] => [
 
 describe('getHostFacts', () => {
   it('gathers uname, patches, df per path and the configured storage', async () => {
-    const { ctx, runner } = context([
+    const { ctx, runner } = scriptedContext([
       ...base(),
       { command: 'df', args: ['-k', '/zones/db01', '/data/web01', '/export/zones'], stdout: transcript('df-k.txt') },
       { command: 'vxdg', args: ['list'], stdout: transcript('vxdg-list.txt') },
@@ -59,7 +38,7 @@ describe('getHostFacts', () => {
   });
 
   it('runs no df without paths and no volume manager without groups of its kind, even on dry run', async () => {
-    const { ctx, runner } = context(base(), true);
+    const { ctx, runner } = scriptedContext(base(), { dryRun: true });
     const facts = await getHostFacts(ctx, { dfPaths: [], configuredGroups: [] });
     expect(facts.df).toEqual([]);
     expect(facts.storage).toEqual([]);
@@ -67,7 +46,7 @@ describe('getHostFacts', () => {
   });
 
   it('validates paths and group names before running anything', async () => {
-    const { ctx, runner } = context([]);
+    const { ctx, runner } = scriptedContext([]);
     expect((await failure(getHostFacts(ctx, { dfPaths: ['zones'], configuredGroups: [] }))).code).toBe('INVALID_ARGUMENT');
     expect((await failure(getHostFacts(ctx, { dfPaths: ['/zones/'], configuredGroups: [] }))).code).toBe('INVALID_ARGUMENT');
     expect((await failure(getHostFacts(ctx, { dfPaths: [], configuredGroups: [{ kind: 'vxdg', name: 'a b' }] }))).code).toBe('INVALID_ARGUMENT');
@@ -76,7 +55,7 @@ describe('getHostFacts', () => {
 
   it('a path that does not exist fails with PRECONDITION_FAILED naming it', async () => {
     const [, ...body] = fs.readFileSync(new URL('../../test/support/fixtures/transcripts/df-k-bad-operand.txt', import.meta.url), 'utf8').split('\n');
-    const { ctx } = context([...base(), { command: 'df', exitCode: 1, stderr: body[0]!, stdout: body.slice(1).join('\n') }]);
+    const { ctx } = scriptedContext([...base(), { command: 'df', exitCode: 1, stderr: body[0]!, stdout: body.slice(1).join('\n') }]);
     const err = await failure(getHostFacts(ctx, { dfPaths: ['/nope', '/zones'], configuredGroups: [] }));
     expect(err.code).toBe('PRECONDITION_FAILED');
     expect(err.message).toContain('/nope');

@@ -1,47 +1,25 @@
-import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../../shared/log/create-logger.js';
-import { ScriptedRunner, type ScriptedReply } from '../../test/support/scripted-runner.js';
-import { platformProfileFor } from '../platform/platform-profile.js';
-import type { OpContext } from './op-context.js';
+import { scriptedContext } from '../../test/support/op-test-context.js';
+import { failure } from '../../test/support/rejections.js';
+import type { ScriptedReply } from '../../test/support/scripted-runner.js';
+import { transcript } from '../../test/support/transcripts.js';
 import { queryReplication, replicationAction } from './replication-ops.js';
-
-const transcript = (name: string) =>
-  fs.readFileSync(new URL(`../../test/support/fixtures/transcripts/${name}`, import.meta.url), 'utf8').split('\n').slice(1).join('\n');
-
-function context(replies: ScriptedReply[], dryRun = false): { ctx: OpContext; runner: ScriptedRunner } {
-  const runner = new ScriptedRunner(replies);
-  const ctx: OpContext = {
-    host: 'hostA', runner, fsRoot: '/nonexistent', platform: platformProfileFor('sunos'), log: createLogger({ name: 'agent', level: 'silent' }),
-    signal: new AbortController().signal, dryRun, timeouts: { default: 5000 }, commands: [],
-  };
-  return { ctx, runner };
-}
-
-async function failure(p: Promise<unknown>): Promise<{ code: string; message: string }> {
-  try {
-    await p;
-  } catch (err) {
-    return err as { code: string; message: string };
-  }
-  throw new Error('expected a rejection');
-}
 
 const query = (file: string): ScriptedReply => ({ command: 'symrdf', args: ['-g', 'dbdg', 'query'], stdout: transcript(file) });
 
 describe('queryReplication', () => {
   it('parses the pair state and invalid tracks', async () => {
-    const { ctx, runner } = context([query('symrdf-query-failed-over.txt')]);
+    const { ctx, runner } = scriptedContext([query('symrdf-query-failed-over.txt')]);
     expect(await queryReplication(ctx, 'dbdg')).toEqual({ group: 'dbdg', pairState: 'Failed Over', r1InvalidTracks: 0, r2InvalidTracks: 952 });
     expect(runner.commandLines).toEqual(['symrdf -g dbdg query']);
   });
 
   it('validates the group and maps an unknown one to GROUP_NOT_FOUND', async () => {
-    const bad = context([]);
+    const bad = scriptedContext([]);
     expect((await failure(queryReplication(bad.ctx, '-g'))).code).toBe('INVALID_ARGUMENT');
     expect((await failure(queryReplication(bad.ctx, 'a b'))).code).toBe('INVALID_ARGUMENT');
     expect(bad.runner.calls).toEqual([]);
-    const unknown = context([{ command: 'symrdf', exitCode: 1, stderr: transcript('symrdf-group-not-found.txt') }]);
+    const unknown = scriptedContext([{ command: 'symrdf', exitCode: 1, stderr: transcript('symrdf-group-not-found.txt') }]);
     const err = await failure(queryReplication(unknown.ctx, 'dbdg'));
     expect(err.code).toBe('GROUP_NOT_FOUND');
     expect(err.message).toContain('The specified device group (nosuch) was not found');
@@ -50,7 +28,7 @@ describe('queryReplication', () => {
 
 describe('replicationAction', () => {
   it('fails over, reports the lost records and the state re-queried afterwards', async () => {
-    const { ctx, runner } = context([
+    const { ctx, runner } = scriptedContext([
       query('symrdf-query-consistent.txt'),
       { command: 'symrdf', args: ['-g', 'dbdg', '-noprompt', 'failover'], stdout: transcript('symrdf-failover.txt') },
       query('symrdf-query-failed-over.txt'),
@@ -62,20 +40,20 @@ describe('replicationAction', () => {
   });
 
   it('is idempotent by pair state: failover when Failed Over, split when Split, establish when replicating', async () => {
-    const fo = context([query('symrdf-query-failed-over.txt')]);
+    const fo = scriptedContext([query('symrdf-query-failed-over.txt')]);
     expect(await replicationAction(fo.ctx, { group: 'dbdg', verb: 'failover' })).toMatchObject({ outcome: 'already failed over', changed: false, lostRecords: 0 });
     expect(fo.runner.calls).toHaveLength(1);
 
-    const split = context([{ command: 'symrdf', stdout: transcript('symrdf-query-consistent.txt').replace('Consistent', 'Split') }]);
+    const split = scriptedContext([{ command: 'symrdf', stdout: transcript('symrdf-query-consistent.txt').replace('Consistent', 'Split') }]);
     expect(await replicationAction(split.ctx, { group: 'dbdg', verb: 'split' })).toMatchObject({ outcome: 'already split', changed: false });
 
-    const est = context([query('symrdf-query-consistent.txt')]);
+    const est = scriptedContext([query('symrdf-query-consistent.txt')]);
     expect(await replicationAction(est.ctx, { group: 'dbdg', verb: 'establish' })).toMatchObject({ outcome: 'already established', changed: false, pairState: 'Consistent' });
   });
 
   it('establish from Split runs it and reports 0 lost records', async () => {
     const splitState = transcript('symrdf-query-consistent.txt').replace('Consistent', 'Split');
-    const { ctx } = context([
+    const { ctx } = scriptedContext([
       { command: 'symrdf', args: ['-g', 'dbdg', 'query'], stdout: splitState },
       { command: 'symrdf', args: ['-g', 'dbdg', '-noprompt', 'establish'], stdout: transcript('symrdf-establish.txt') },
       query('symrdf-query-consistent.txt'),
@@ -85,7 +63,7 @@ describe('replicationAction', () => {
 
   it('maps refusals: link down and invalid state are PRECONDITION_FAILED with the stderr', async () => {
     const partitioned = transcript('symrdf-query-partitioned.txt').replace(/webdg/g, 'dbdg');
-    const { ctx } = context([
+    const { ctx } = scriptedContext([
       { command: 'symrdf', args: ['-g', 'dbdg', 'query'], stdout: partitioned },
       { command: 'symrdf', args: ['-g', 'dbdg', '-noprompt', 'split'], exitCode: 1, stderr: transcript('symrdf-link-not-ready.txt') },
     ]);
@@ -95,9 +73,9 @@ describe('replicationAction', () => {
   });
 
   it('validates the verb; dry run queries and plans only', async () => {
-    const bad = context([]);
+    const bad = scriptedContext([]);
     expect((await failure(replicationAction(bad.ctx, { group: 'dbdg', verb: 'resume' as 'split' }))).code).toBe('INVALID_ARGUMENT');
-    const dry = context([query('symrdf-query-consistent.txt')], true);
+    const dry = scriptedContext([query('symrdf-query-consistent.txt')], { dryRun: true });
     expect(await replicationAction(dry.ctx, { group: 'dbdg', verb: 'failover' })).toMatchObject({ outcome: 'would failover', changed: false, pairState: 'Consistent' });
     expect(dry.runner.calls).toHaveLength(1);
     expect(dry.ctx.commands[1]).toMatchObject({ planned: true, argv: ['/usr/sbin/symrdf', '-g', 'dbdg', '-noprompt', 'failover'] });

@@ -2,59 +2,19 @@
 // bc-dr lab, through the production runner (ExecaRunner) with the command paths
 // pointing into test/solsim/bin: the same argv, parsing and classification as on a
 // real host, with the formats and refusals the simulator reproduces.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../shared/log/create-logger.js';
-import { createLab, destroyLab, labEnv, SOLSIM_BIN } from '../../test/lab/create-lab.js';
-import { COMMAND_NAMES } from '../platform/command-runner.js';
-import { resolveCommandPaths, type CommandPaths } from '../platform/command-paths.js';
-import { ExecaRunner } from '../platform/execa-runner.js';
+import { describe, expect, it } from 'vitest';
+import { labOpContext, useBcDrLab } from '../../test/support/op-test-context.js';
+import { failure } from '../../test/support/rejections.js';
 import { platformProfileFor } from '../platform/platform-profile.js';
 import { getHostFacts } from './host-facts.js';
 import type { OpContext } from './op-context.js';
 import { replicationAction, queryReplication } from './replication-ops.js';
 import { deportStorage, importStorage, listMounts, mountFs, unmountFs } from './storage-ops.js';
 
-let dir: string;
-const log = createLogger({ name: 'agent', level: 'silent' });
+const labDir = useBcDrLab('twinzone-storage-lab-', 120_000);
 
-function simPaths(): CommandPaths {
-  const overrides: Partial<CommandPaths> = {};
-  for (const name of COMMAND_NAMES) {
-    const bin = path.join(SOLSIM_BIN, name);
-    if (fs.existsSync(bin)) overrides[name] = bin;
-  }
-  return resolveCommandPaths(overrides);
-}
-
-function ctxOn(host: string, dryRun = false): OpContext {
-  const env = labEnv(dir, host);
-  const runner = new ExecaRunner(simPaths(), log, { SOLSIM_ROOT: env.root, SOLSIM_LAB: env.lab, SOLSIM_HOST: env.host });
-  return {
-    host, runner, fsRoot: env.root, platform: platformProfileFor('linux'), log, signal: new AbortController().signal,
-    dryRun, timeouts: { default: 30_000 }, commands: [],
-  };
-}
-
-async function failure(p: Promise<unknown>): Promise<{ code: string; message: string }> {
-  try {
-    await p;
-  } catch (err) {
-    return err as { code: string; message: string };
-  }
-  throw new Error('expected a rejection');
-}
-
-beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'twinzone-storage-lab-'));
-  await createLab(dir, 'bc-dr');
-}, 120_000);
-
-afterAll(async () => {
-  await destroyLab(dir);
-});
+const ctxOn = (host: string, dryRun = false): OpContext =>
+  labOpContext(labDir(), host, { platform: platformProfileFor('linux'), dryRun, timeouts: { default: 30_000 } });
 
 describe('storage ops on a bc-dr lab', () => {
   it('moves dbdg from hostA to hostB: refused while in use, then unmount, deport, import, mount', async () => {

@@ -2,14 +2,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createLogger } from '../../shared/log/create-logger.js';
-import { ScriptedRunner, type ScriptedReply } from '../../test/support/scripted-runner.js';
-import { platformProfileFor } from '../platform/platform-profile.js';
-import type { OpContext } from './op-context.js';
+import { scriptedContext } from '../../test/support/op-test-context.js';
+import { failure } from '../../test/support/rejections.js';
+import type { ScriptedReply } from '../../test/support/scripted-runner.js';
+import { transcript } from '../../test/support/transcripts.js';
 import { deportStorage, importStorage, listMounts, mountFs, unmountFs } from './storage-ops.js';
-
-const transcript = (name: string) =>
-  fs.readFileSync(new URL(`../../test/support/fixtures/transcripts/${name}`, import.meta.url), 'utf8').split('\n').slice(1).join('\n');
 
 let root: string;
 beforeEach(() => {
@@ -20,27 +17,13 @@ beforeEach(() => {
 });
 afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
 
-function context(replies: ScriptedReply[], dryRun = false): { ctx: OpContext; runner: ScriptedRunner } {
-  const runner = new ScriptedRunner(replies);
-  const ctx: OpContext = {
-    host: 'hostA', runner, fsRoot: root, platform: platformProfileFor('sunos'), log: createLogger({ name: 'agent', level: 'silent' }),
-    signal: new AbortController().signal, dryRun, timeouts: { default: 5000 }, commands: [],
-  };
-  return { ctx, runner };
-}
+const context = (replies: ScriptedReply[], dryRun = false) => scriptedContext(replies, { fsRoot: root, dryRun });
 
 const vxdgList = (stdout: string): ScriptedReply => ({ command: 'vxdg', args: ['list'], stdout });
 const NO_GROUPS = transcript('vxdg-list-empty.txt');
 const DBDG_WEBDG = transcript('vxdg-list.txt');
 
-async function codeOf(p: Promise<unknown>): Promise<{ code: string; message: string; details: { commands?: unknown[] } }> {
-  try {
-    await p;
-  } catch (err) {
-    return err as { code: string; message: string; details: { commands?: unknown[] } };
-  }
-  throw new Error('expected a rejection');
-}
+const codeOf = (p: Promise<unknown>) => failure<{ code: string; message: string; details: { commands?: unknown[] } }>(p);
 
 describe('importStorage', () => {
   it('rejects a bad name or kind before running anything', async () => {

@@ -1,14 +1,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { isTwinzoneError, type TwinzoneError } from '../../shared/errors/twinzone-error.js';
-import { createLogger } from '../../shared/log/create-logger.js';
-import { createLab, destroyLab, labEnv, SOLSIM_BIN } from '../../test/lab/create-lab.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { labEnv } from '../../test/lab/create-lab.js';
+import { labOpContext, makeOpContext, useBcDrLab } from '../../test/support/op-test-context.js';
+import { rejection } from '../../test/support/rejections.js';
 import { ScriptedRunner, type ScriptedReply } from '../../test/support/scripted-runner.js';
-import { resolveCommandPaths } from '../platform/command-paths.js';
-import { COMMAND_NAMES, type CommandName } from '../platform/command-runner.js';
-import { ExecaRunner } from '../platform/execa-runner.js';
+import { transcript } from '../../test/support/transcripts.js';
+import type { CommandName } from '../platform/command-runner.js';
 import { detectPlatformProfile } from '../platform/platform-profile.js';
 import type { OpContext } from './op-context.js';
 import {
@@ -25,28 +24,11 @@ import {
   shutdownZone,
 } from './zone-ops.js';
 
-const log = createLogger({ name: 'agent', level: 'silent' });
-/** A transcript without its first line (the note of where it came from). */
-const transcript = (name: string) =>
-  fs.readFileSync(new URL(`../../test/support/fixtures/transcripts/${name}`, import.meta.url), 'utf8').split('\n').slice(1).join('\n');
-
 let fsRoot: string;
 let runner: ScriptedRunner;
 
-function makeCtx(overrides: Partial<OpContext> = {}): OpContext {
-  return {
-    host: 'hostB',
-    runner,
-    fsRoot,
-    platform: detectPlatformProfile(),
-    log,
-    signal: new AbortController().signal,
-    dryRun: false,
-    timeouts: { default: 10_000 },
-    commands: [],
-    ...overrides,
-  };
-}
+const makeCtx = (overrides: Partial<OpContext> = {}): OpContext =>
+  makeOpContext({ host: 'hostB', runner, fsRoot, platform: detectPlatformProfile(), timeouts: { default: 10_000 }, ...overrides });
 
 const LIST = ['-z', 'db01', 'list', '-p'];
 function listed(state: string, opts: { brand?: string; id?: string; zonepath?: string } = {}): ScriptedReply {
@@ -54,16 +36,6 @@ function listed(state: string, opts: { brand?: string; id?: string; zonepath?: s
   return { command: 'zoneadm', args: LIST, stdout: `${id}:db01:${state}:${opts.zonepath ?? '/zones/db01'}:7eb7bc32-8f4d-4f3c-a62b-4dc4aee2997a:${opts.brand ?? 'solaris8'}:shared\n` };
 }
 const notConfigured: ScriptedReply = { command: 'zoneadm', args: LIST, exitCode: 1, stderr: 'zoneadm: db01: No such zone configured\n' };
-
-async function rejection(p: Promise<unknown>): Promise<TwinzoneError> {
-  try {
-    await p;
-  } catch (err) {
-    if (isTwinzoneError(err)) return err;
-    throw err;
-  }
-  throw new Error('expected the operation to fail');
-}
 
 function writeManifest(zonepath = '/zones/db01'): void {
   fs.mkdirSync(path.join(fsRoot, zonepath), { recursive: true });
@@ -491,32 +463,12 @@ describe('deleteZoneConfig', () => {
 // ---------------------------------------------------------------- against the simulator
 
 describe('zone ops against solsim (bc-dr lab)', () => {
-  let labDir: string;
-  const paths = resolveCommandPaths(
-    Object.fromEntries(COMMAND_NAMES.filter((c) => fs.existsSync(path.join(SOLSIM_BIN, c))).map((c) => [c, path.join(SOLSIM_BIN, c)])) as Partial<Record<CommandName, string>>,
-  );
-  const hostCtx = (host: string, overrides: Partial<OpContext> = {}): OpContext => {
-    const env = labEnv(labDir, host);
-    return makeCtx({
-      host,
-      runner: new ExecaRunner(paths, log, { SOLSIM_ROOT: env.root, SOLSIM_LAB: env.lab, SOLSIM_HOST: env.host }),
-      fsRoot: env.root,
-      timeouts: { default: 60_000 },
-      ...overrides,
-    });
-  };
+  const labDir = useBcDrLab('twinzone-zone-ops-lab-');
+  const hostCtx = (host: string, overrides: Partial<OpContext> = {}): OpContext => labOpContext(labDir(), host, overrides);
   const sh = async (host: string, command: CommandName, args: string[]): Promise<void> => {
     const r = await hostCtx(host).runner.run({ command, args, timeoutMs: 60_000 });
     if (r.record.exitCode !== 0) throw new Error(`${command} ${args.join(' ')} on ${host}: ${r.stderr}`);
   };
-
-  beforeAll(async () => {
-    labDir = fs.mkdtempSync(path.join(os.tmpdir(), 'twinzone-zone-ops-lab-'));
-    await createLab(labDir, 'bc-dr');
-  });
-  afterAll(async () => {
-    await destroyLab(labDir);
-  });
 
   it('switches db01 from hostA to hostB: shutdown, detach, deltas, forced attach, boot', async () => {
     const a = hostCtx('hostA');
@@ -528,8 +480,8 @@ describe('zone ops against solsim (bc-dr lab)', () => {
     await sh('hostA', 'vxdg', ['deport', 'dbdg']);
 
     // The source's manifest travels with the zonepath (as the archive transfer carries it).
-    const manifest = fs.readFileSync(path.join(labEnv(labDir, 'hostA').root, 'zones/db01/SUNWdetached.xml'));
-    fs.writeFileSync(path.join(labEnv(labDir, 'hostB').root, 'zones/db01/SUNWdetached.xml'), manifest);
+    const manifest = fs.readFileSync(path.join(labEnv(labDir(), 'hostA').root, 'zones/db01/SUNWdetached.xml'));
+    fs.writeFileSync(path.join(labEnv(labDir(), 'hostB').root, 'zones/db01/SUNWdetached.xml'), manifest);
     await sh('hostB', 'vxdg', ['import', 'dbdg']);
     await sh('hostB', 'mount', ['/data/db01']);
 
@@ -564,7 +516,7 @@ describe('zone ops against solsim (bc-dr lab)', () => {
     expect(created).toEqual({ outcome: 'created and remapped', changed: true, state: 'configured', remapped: [`net ${from} -> e1000g1 address 192.168.20.31/24 defrouter 192.168.20.1`] });
     expect((await getZone(c(), 'db01')).config.net).toEqual([{ physical: 'e1000g1', address: '192.168.20.31/24', defrouter: '192.168.20.1' }]);
     expect(await createZoneFromDetached(c(), { zone: 'db01', zonepath: '/zones/db01', netRemaps })).toMatchObject({ outcome: 'already configured', changed: false });
-    expect(fs.readdirSync(path.join(labEnv(labDir, 'hostC').root, 'var/run/twinzone'))).toEqual([]);
+    expect(fs.readdirSync(path.join(labEnv(labDir(), 'hostC').root, 'var/run/twinzone'))).toEqual([]);
 
     expect((await rejection(convertZone(c(), { zone: 'db01' }))).code).toBe('ZONE_WRONG_STATE');
     expect(await attachZone(c(), { zone: 'db01', force: true })).toMatchObject({ outcome: 'attached (forced)', state: 'installed' });

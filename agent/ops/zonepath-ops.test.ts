@@ -1,41 +1,22 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { isTwinzoneError, type TwinzoneError } from '../../shared/errors/twinzone-error.js';
-import { createLogger } from '../../shared/log/create-logger.js';
-import { createLab, destroyLab, labEnv, SOLSIM_BIN } from '../../test/lab/create-lab.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { labEnv } from '../../test/lab/create-lab.js';
+import { labOpContext, labRunner, makeOpContext, useBcDrLab } from '../../test/support/op-test-context.js';
+import { rejection } from '../../test/support/rejections.js';
 import { ScriptedRunner } from '../../test/support/scripted-runner.js';
+import { transcript } from '../../test/support/transcripts.js';
 import type { VfstabEntry } from '../commands/vfstab.js';
-import { resolveCommandPaths } from '../platform/command-paths.js';
-import { COMMAND_NAMES, type CommandName } from '../platform/command-runner.js';
-import { ExecaRunner } from '../platform/execa-runner.js';
 import { detectPlatformProfile } from '../platform/platform-profile.js';
 import type { OpContext } from './op-context.js';
 import { prepareZonepath, type PrepareZonepathRequest } from './zonepath-ops.js';
 
-const log = createLogger({ name: 'agent', level: 'silent' });
-/** A transcript without its first line (the note of where it came from). */
-const transcript = (name: string) =>
-  fs.readFileSync(new URL(`../../test/support/fixtures/transcripts/${name}`, import.meta.url), 'utf8').split('\n').slice(1).join('\n');
-
 let fsRoot: string;
 let runner: ScriptedRunner;
 
-function makeCtx(overrides: Partial<OpContext> = {}): OpContext {
-  return {
-    host: 'hostB',
-    runner,
-    fsRoot,
-    platform: detectPlatformProfile(),
-    log,
-    signal: new AbortController().signal,
-    dryRun: false,
-    timeouts: { default: 10_000 },
-    commands: [],
-    ...overrides,
-  };
-}
+const makeCtx = (overrides: Partial<OpContext> = {}): OpContext =>
+  makeOpContext({ host: 'hostB', runner, fsRoot, platform: detectPlatformProfile(), timeouts: { default: 10_000 }, ...overrides });
 
 const real = (p: string) => path.join(fsRoot, p);
 const mode = (p: string) => fs.statSync(real(p)).mode & 0o777;
@@ -47,16 +28,6 @@ const request = (overrides: Partial<PrepareZonepathRequest> = {}): PrepareZonepa
 });
 const LOFS_LINE = '/export/zones\t/zones\tlofs\tdev=1ddd116\t1795535362\n';
 const MOUNT = { command: 'mount' as const, args: ['-F', 'lofs', '/export/zones', '/zones'] };
-
-async function rejection(p: Promise<unknown>): Promise<TwinzoneError> {
-  try {
-    await p;
-  } catch (err) {
-    if (isTwinzoneError(err)) return err;
-    throw err;
-  }
-  throw new Error('expected the operation to fail');
-}
 
 /** A host root as a fresh target looks: vfstab and mnttab without /zones, /export/zones present. */
 function freshHost(): void {
@@ -190,23 +161,12 @@ describe('prepareZonepath', () => {
 // ---------------------------------------------------------------- against the simulator
 
 describe('prepareZonepath against solsim (bc-dr lab)', () => {
-  let labDir: string;
-  const paths = resolveCommandPaths(
-    Object.fromEntries(COMMAND_NAMES.filter((c) => fs.existsSync(path.join(SOLSIM_BIN, c))).map((c) => [c, path.join(SOLSIM_BIN, c)])) as Partial<Record<CommandName, string>>,
-  );
-
-  beforeAll(async () => {
-    labDir = fs.mkdtempSync(path.join(os.tmpdir(), 'twinzone-zonepath-ops-lab-'));
-    await createLab(labDir, 'bc-dr');
-  });
-  afterAll(async () => {
-    await destroyLab(labDir);
-  });
+  const labDir = useBcDrLab('twinzone-zonepath-ops-lab-');
 
   it('prepares web01 on hostB after its /zones loopback was unmounted, then finds nothing to do', async () => {
-    const env = labEnv(labDir, 'hostB');
-    const execa = new ExecaRunner(paths, log, { SOLSIM_ROOT: env.root, SOLSIM_LAB: env.lab, SOLSIM_HOST: env.host });
-    const ctx = (dryRun = false) => makeCtx({ runner: execa, fsRoot: env.root, dryRun, timeouts: { default: 60_000 } });
+    const env = labEnv(labDir(), 'hostB');
+    const execa = labRunner(labDir(), 'hostB');
+    const ctx = (dryRun = false) => labOpContext(labDir(), 'hostB', { runner: execa, dryRun });
     const umount = await execa.run({ command: 'umount', args: ['/zones'], timeoutMs: 60_000 });
     expect(umount.record.exitCode).toBe(0);
 

@@ -8,18 +8,15 @@ import path from 'node:path';
 import type { ClientWritableStream } from '@grpc/grpc-js';
 import { describe, expect } from 'vitest';
 import { agentTest as it, type AgentLab } from '../support/agent-fixture.js';
+import { mutations, rpc as agentRpc, type Reply } from '../support/agent-calls.js';
 import type { ReceiveZonepathRequest, ReceiveZonepathResponse, StreamZonepathOutResponse } from '../../shared/gen/twinzone/v1/agent.js';
 import { readLabConfig } from '../solsim/src/state/lab-config.js';
 import { fromGrpcError } from '../../shared/errors/grpc-errors.js';
 
-type Reply = Record<string, any>;
 const isRoot = process.getuid?.() === 0;
-let seq = 0;
-const mut = (zone: string, epoch = 1) => ({ mutation: { opId: `arch-${++seq}`, epoch, dryRun: false, zone } });
-
-function rpc(lab: AgentLab, host: string, method: string, req: unknown): Promise<Reply> {
-  return lab.call<unknown, Reply>(host, (c) => (c as unknown as Record<string, (...a: never[]) => unknown>)[method]!, req, 600_000);
-}
+const mut = mutations('arch');
+/** Calls with a 10-minute deadline: archives of a few hundred MB. */
+const rpc = (lab: AgentLab, host: string, method: string, req: unknown) => agentRpc(lab, host, method, req, 600_000);
 
 const OLD = new Date('2003-06-01T12:00:00Z');
 

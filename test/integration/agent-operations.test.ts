@@ -5,7 +5,8 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect } from 'vitest';
-import { agentTest as it, type AgentLab } from '../support/agent-fixture.js';
+import { agentTest as it } from '../support/agent-fixture.js';
+import { mutations, refusal, rpc, type Reply } from '../support/agent-calls.js';
 import { readLogLines } from '../support/log-lines.js';
 import { ReplicationVerb, SnapshotVerb, StorageKind } from '../../shared/gen/twinzone/v1/agent.js';
 import { ZoneState } from '../../shared/gen/twinzone/v1/common.js';
@@ -14,22 +15,7 @@ import { TWINZONE_CLI } from '../lab/processes.js';
 import { crashHost, loseSite } from '../lab/host-power.js';
 import { processAlive } from '../solsim/src/app/app-control.js';
 
-type Reply = Record<string, any>;
-let seq = 0;
-const mut = (zone: string, epoch = 1, dryRun = false) => ({ mutation: { opId: `ops-${++seq}`, epoch, dryRun, zone } });
-
-function rpc(lab: AgentLab, host: string, method: string, req: unknown): Promise<Reply> {
-  return lab.call<unknown, Reply>(host, (c) => (c as unknown as Record<string, (...a: never[]) => unknown>)[method]!, req, 120_000);
-}
-
-async function refusal(p: Promise<unknown>): Promise<{ code: string; message: string }> {
-  try {
-    await p;
-  } catch (err) {
-    return err as { code: string; message: string };
-  }
-  throw new Error('the call succeeded');
-}
+const mut = mutations('ops');
 
 const vx = (group: string) => ({ kind: StorageKind.STORAGE_KIND_VXDG, group });
 

@@ -2,21 +2,15 @@
 // step by step through the two agents' RPCs, the archive streamed agent to agent, and
 // the invariant checker judging the lab afterwards.
 import { describe, expect } from 'vitest';
-import { agentTest as it, type AgentLab } from '../support/agent-fixture.js';
+import { agentTest as it } from '../support/agent-fixture.js';
+import { mutations, rpc } from '../support/agent-calls.js';
 import { StorageKind, DeltaKind } from '../../shared/gen/twinzone/v1/agent.js';
 import { ZoneState } from '../../shared/gen/twinzone/v1/common.js';
 import { readLabConfig } from '../solsim/src/state/lab-config.js';
 import { readObserverLog } from '../solsim/src/observer.js';
 import { checkLab } from '../lab/checker.js';
 
-type Reply = Record<string, any>;
-
-function rpc(lab: AgentLab, host: string, method: string, req: unknown): Promise<Reply> {
-  return lab.call<unknown, Reply>(host, (c) => (c as unknown as Record<string, (...a: never[]) => unknown>)[method]!, req, 120_000);
-}
-
-let seq = 0;
-const mut = (zone: string, epoch: number) => ({ mutation: { opId: `runbook-${++seq}`, epoch, dryRun: false, zone } });
+const mut = mutations('runbook');
 
 describe("the seed's runbook through two agents", () => {
   it('migrates web01 from hostA to hostB: halt, detach, deport, stream, prepare, import, mount, extract, create -a with a remap, attach, s8_p2v, boot', async ({ lab }) => {

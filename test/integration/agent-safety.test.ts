@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect } from 'vitest';
 import { agentTest as it, type AgentLab } from '../support/agent-fixture.js';
+import { mutation as m, refusal, rpc, waitFor } from '../support/agent-calls.js';
 import { readLogLines } from '../support/log-lines.js';
 import { readLabConfig } from '../solsim/src/state/lab-config.js';
 import { faultsPath } from '../solsim/src/faults.js';
@@ -16,28 +17,8 @@ import { writeAgentConfig, agentConfigPath } from '../lab/processes.js';
 
 type Reply = Record<string, unknown> & { outcome?: string; changed?: boolean; state?: number; commands?: Array<{ argv: string[]; planned: boolean }> };
 
-const m = (opId: string, zone: string, epoch = 1, dryRun = false) => ({ mutation: { opId, epoch, dryRun, zone } });
-
-function call(lab: AgentLab, host: string, method: string, req: unknown): Promise<Reply> {
-  return lab.call<unknown, Reply>(host, (c) => (c as unknown as Record<string, (...a: never[]) => unknown>)[method]!, req);
-}
-
-async function waitFor(cond: () => boolean, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
-async function refusal(p: Promise<unknown>): Promise<{ code: string; message: string }> {
-  try {
-    await p;
-  } catch (err) {
-    return err as { code: string; message: string };
-  }
-  throw new Error('the call succeeded');
-}
+/** Calls with the fixture's default 60 s deadline. */
+const call = (lab: AgentLab, host: string, method: string, req: unknown) => rpc<Reply>(lab, host, method, req, 60_000);
 
 function commandsLoggedFor(lab: AgentLab, host: string, op: string): number {
   const log = readLabConfig(lab.dir).hosts[host]?.agent?.log ?? path.join(lab.dir, 'logs', `agent-${host}.log`);

@@ -29,13 +29,15 @@ function filler(bytes: number, seed: number): Buffer {
 
 const OLD = new Date('2004-02-10T09:30:00Z');
 
-function write(root: string, rel: string, content: string | Buffer, mode = 0o644): string {
+/** Writes ROOT/REL (creating its directories) with MODE; returns the real path. */
+export function writeTreeFile(root: string, rel: string, content: string | Buffer, mode = 0o644): string {
   const file = path.join(root, rel);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, content);
   fs.chmodSync(file, mode);
   return file;
 }
+const write = writeTreeFile;
 
 export function buildZoneImage(rootDir: string, opts: ZoneImageOptions): void {
   fs.mkdirSync(rootDir, { recursive: true, mode: 0o755 });
