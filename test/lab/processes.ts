@@ -12,6 +12,7 @@ import { repoRoot, solsimBinDir } from '../solsim/src/repo-paths.js';
 import { readLabConfig, writeLabConfig } from '../solsim/src/state/lab-config.js';
 import { withLock } from '../solsim/src/locks.js';
 import { processAlive } from '../solsim/src/app/app-control.js';
+import { isPoweredOff } from '../solsim/src/state/power.js';
 import { LabError, labEnv } from './create-lab.js';
 
 export const TWINZONE_CLI = () => path.join(repoRoot(), 'dist', 'coordinator', 'cli', 'twinzone.js');
@@ -115,6 +116,8 @@ export async function labUp(labDir: string): Promise<StartedAgent[]> {
   for (const host of hosts) {
     const existing = readLabConfig(lab).hosts[host]?.agent;
     if (existing && processAlive(existing.pid)) continue;
+    // A host without power runs nothing, its agent included.
+    if (isPoweredOff(labEnv(lab, host))) continue;
     started.push(await startAgent(lab, host));
   }
   return started;
