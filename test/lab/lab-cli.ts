@@ -7,6 +7,7 @@ import { checkLab, formatViolation } from './checker.js';
 import { createLab, LabError, labEnv, labStatusAsync, stopLabAsync, SOLSIM_BIN } from './create-lab.js';
 import { bootHost, crashHost, HostPowerError, loseSite } from './host-power.js';
 import { presets } from './presets/bc-dr.js';
+import { writeLabInventory } from './inventory.js';
 import { labAgentsDown, labUp, startAgent } from './processes.js';
 import { readLabConfig } from '../solsim/src/state/lab-config.js';
 
@@ -21,6 +22,7 @@ const HELP = `usage: npm run lab -- <command> [arguments]
   check DIR [--json]                    check invariants I1, I2 and I5 over the lab's history; exit 1 on violations
   up DIR                                start a twinzone agent per powered host (addresses in DIR/lab.json)
   down DIR                              stop the agents and halt every running zone
+  inventory DIR                         write the coordinator's inventory for the lab (after up); prints its path
   demo                                  recreate labs/demo and print its zones
 `;
 
@@ -133,6 +135,11 @@ async function run(argv: string[]): Promise<number> {
       const [dir] = requireArgs(args, ['DIR']);
       for (const host of await labAgentsDown(dir!)) process.stdout.write(`${host}: agent stopped\n`);
       for (const line of await stopLabAsync(dir!)) process.stdout.write(line + '\n');
+      return 0;
+    }
+    case 'inventory': {
+      const [dir] = requireArgs(args, ['DIR']);
+      process.stdout.write(writeLabInventory(dir!) + '\n');
       return 0;
     }
     case 'demo': {
