@@ -4,7 +4,7 @@ import { Metadata, type CallOptions, type ClientUnaryCall, type ServiceError } f
 import { fromGrpcError } from '../errors/grpc-errors.js';
 import { OP_METADATA_KEY } from './metadata-keys.js';
 
-type UnaryMethod<Req, Res> = (
+export type UnaryMethod<Req, Res> = (
   request: Req,
   metadata: Metadata,
   options: Partial<CallOptions>,
@@ -18,12 +18,23 @@ export interface UnaryCallOptions {
 }
 
 export function unaryCall<Req, Res>(method: UnaryMethod<Req, Res>, request: Req, opts: UnaryCallOptions): Promise<Res> {
+  return rawUnaryCall(method, request, opts).catch((err: unknown) => {
+    throw fromGrpcError(err);
+  });
+}
+
+/**
+ * The same call, rejecting with grpc-js's ServiceError as it arrived: for a caller that
+ * must tell a failure in transport (no ErrorDetail trailer) from the server's answer
+ * before converting it, as a retry decision does.
+ */
+export function rawUnaryCall<Req, Res>(method: UnaryMethod<Req, Res>, request: Req, opts: UnaryCallOptions): Promise<Res> {
   const metadata = new Metadata();
   if (opts.op) metadata.set(OP_METADATA_KEY, opts.op);
   return new Promise((resolve, reject) => {
     const call = method(request, metadata, { deadline: Date.now() + opts.deadlineMs }, (err, res) => {
       opts.signal?.removeEventListener('abort', onAbort);
-      if (err) reject(fromGrpcError(err));
+      if (err) reject(err);
       else resolve(res);
     });
     const onAbort = () => call.cancel();

@@ -1,0 +1,112 @@
+// One gRPC channel per agent host, opened on first use from the inventory's map of host
+// name → address, and a reachability probe of every host through grpc.health.v1.
+import { Channel, credentials as grpcCredentials, type ChannelCredentials, type ChannelOptions } from '@grpc/grpc-js';
+import { TwinzoneError } from '../../shared/errors/twinzone-error.js';
+import { HealthCheckResponse_ServingStatus, HealthClient, type HealthCheckRequest, type HealthCheckResponse } from '../../shared/gen/grpc/health/v1/health.js';
+import { AgentClient } from '../../shared/gen/twinzone/v1/agent.js';
+import { unaryCall, type UnaryMethod } from '../../shared/grpc/unary-call.js';
+import type { Logger } from '../../shared/log/create-logger.js';
+import { AgentConnection, type AgentConnectionOptions } from './agent-client.js';
+
+/** The service name the agent reports health for (agent/main.ts registers it). */
+export const AGENT_SERVICE_NAME = 'twinzone.v1.Agent';
+
+/** Reachability asks nothing of the agent but to answer; a healthy one does so in milliseconds. */
+export const DEFAULT_PROBE_DEADLINE_MS = 3_000;
+
+const CHANNEL_OPTIONS: ChannelOptions = {
+  // A restarted agent is found again within seconds, not after grpc's default 120 s cap.
+  'grpc.initial_reconnect_backoff_ms': 500,
+  'grpc.max_reconnect_backoff_ms': 5_000,
+  // Pings during calls: a host that dies without closing its sockets fails an hours-long
+  // archive call with UNAVAILABLE within a minute instead of at its deadline.
+  'grpc.keepalive_time_ms': 30_000,
+  'grpc.keepalive_timeout_ms': 10_000,
+};
+
+export type Reachability =
+  | { host: string; state: 'serving'; rttMs: number }
+  /** Answers, but is stopping (it stops accepting calls first): send it nothing new. */
+  | { host: string; state: 'not-serving'; rttMs: number }
+  | { host: string; state: 'unreachable'; error: TwinzoneError };
+
+export interface AgentPoolOptions {
+  /** host name → host:port, from the inventory. */
+  addresses: Readonly<Record<string, string>>;
+  /** Default: insecure (the lab); production passes TLS credentials. */
+  credentials?: ChannelCredentials;
+  /** Deadlines, retry policy and jitter for every connection. */
+  connection?: Pick<AgentConnectionOptions, 'budgets' | 'retry' | 'random'>;
+  probeDeadlineMs?: number;
+  log?: Logger;
+}
+
+interface Entry {
+  channel: Channel;
+  agent: AgentClient;
+  health: HealthClient;
+  connection: AgentConnection;
+}
+
+export class AgentPool {
+  private readonly entries = new Map<string, Entry>();
+  private readonly creds: ChannelCredentials;
+
+  constructor(private readonly opts: AgentPoolOptions) {
+    this.creds = opts.credentials ?? grpcCredentials.createInsecure();
+  }
+
+  hosts(): string[] {
+    return Object.keys(this.opts.addresses);
+  }
+
+  /** The connection to HOST's agent; HOST_NOT_FOUND when the inventory does not name it. */
+  get(host: string): AgentConnection {
+    return this.entry(host).connection;
+  }
+
+  /** One grpc.health.v1 Check per host, in parallel, no retries: the answer is about now. */
+  async probeAll(signal?: AbortSignal): Promise<Map<string, Reachability>> {
+    const results = await Promise.all(this.hosts().map((host) => this.probe(host, signal)));
+    return new Map(results.map((r) => [r.host, r]));
+  }
+
+  async probe(host: string, signal?: AbortSignal): Promise<Reachability> {
+    const { health, connection } = this.entry(host);
+    const started = performance.now();
+    try {
+      const check = health.check.bind(health) as UnaryMethod<HealthCheckRequest, HealthCheckResponse>;
+      const res = await unaryCall(check, { service: AGENT_SERVICE_NAME }, { deadlineMs: this.opts.probeDeadlineMs ?? DEFAULT_PROBE_DEADLINE_MS, signal });
+      const rttMs = Math.round(performance.now() - started);
+      return res.status === HealthCheckResponse_ServingStatus.SERVING ? { host, state: 'serving', rttMs } : { host, state: 'not-serving', rttMs };
+    } catch (err) {
+      const te = err as TwinzoneError;
+      const message = `${host}: agent at ${connection.address} did not answer a health check: ${te.message}`;
+      return { host, state: 'unreachable', error: new TwinzoneError(te.code, message, { ...te.details, fields: { ...te.details.fields, host, address: connection.address } }) };
+    }
+  }
+
+  /** Closes every channel; a later get() opens a fresh one. */
+  closeAll(): void {
+    // Both clients ride on the channel, so closing it ends them too.
+    for (const e of this.entries.values()) e.channel.close();
+    this.entries.clear();
+  }
+
+  private entry(host: string): Entry {
+    const existing = this.entries.get(host);
+    if (existing) return existing;
+    const address = Object.prototype.hasOwnProperty.call(this.opts.addresses, host) ? this.opts.addresses[host] : undefined;
+    if (!address) {
+      throw new TwinzoneError('HOST_NOT_FOUND', `host ${host} is not in the inventory`, { fields: { host } });
+    }
+    // The Agent and Health clients share the channel: one connection per host.
+    const channel = new Channel(address, this.creds, CHANNEL_OPTIONS);
+    const agent = new AgentClient(address, this.creds, { channelOverride: channel });
+    const health = new HealthClient(address, this.creds, { channelOverride: channel });
+    const connection = new AgentConnection({ ...this.opts.connection, host, address, client: agent, log: this.opts.log });
+    const created = { channel, agent, health, connection };
+    this.entries.set(host, created);
+    return created;
+  }
+}
