@@ -20,7 +20,7 @@ interface MessageTypeDef {
 
 describe('API surface', () => {
   it('matches the recorded services, methods and field numbers', () => {
-    const defs = protoLoader.loadSync(['twinzone/v1/agent.proto', 'grpc/health/v1/health.proto'], { includeDirs: [protoDir], keepCase: true });
+    const defs = protoLoader.loadSync(['twinzone/v1/agent.proto', 'twinzone/v1/leases.proto', 'twinzone/v1/control.proto', 'grpc/health/v1/health.proto'], { includeDirs: [protoDir], keepCase: true });
     const services: string[] = [];
     const messages: string[] = [];
     for (const [name, def] of Object.entries(defs).sort(([a], [b]) => a.localeCompare(b))) {
