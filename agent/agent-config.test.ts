@@ -51,6 +51,12 @@ describe('agent configuration', () => {
     ]));
   });
 
+  it('takes an optional coordinator address for the lease keeper', () => {
+    expect(loadAgentConfig(file('host: hostA\n')).coordinator).toBeNull();
+    expect(loadAgentConfig(file('host: hostA\ncoordinator: coord1:7430\n')).coordinator).toBe('coord1:7430');
+    expect(problems('host: hostA\ncoordinator: coord1\n')).toEqual([expect.stringMatching(/:2: coordinator: "coord1" must be HOST:PORT$/)]);
+  });
+
   it('reports a YAML syntax error with its line', () => {
     expect(problems('host: hostA\nlisten: [\n')[0]).toMatch(/agent\.yaml:\d+:/);
   });

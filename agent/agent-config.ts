@@ -11,6 +11,7 @@
 //   storage: [{ kind: vxdg, name: dbdg }]
 //   timeouts: { defaultMs: 120000, perCommand: { pax: 21600000 } }
 //   logLevel: info
+//   coordinator: coord.example:7430  # optional: renew leases there and self-fence on loss
 import os from 'node:os';
 import path from 'node:path';
 import { openConfig } from '../shared/config/load-config.js';
@@ -35,6 +36,12 @@ export interface AgentConfig {
   storage: ConfiguredGroup[];
   timeouts: CommandTimeouts;
   logLevel: string;
+  /**
+   * The coordinator's Leases address (HOST:PORT). When set, the agent runs its lease
+   * keeper and fencing watchdog (DESIGN "Leases and fencing"); when not, it holds no
+   * leases and fences nothing by itself.
+   */
+  coordinator: string | null;
 }
 
 export const DEFAULT_ALLOWED_ROOTS = ['/zones', '/export', '/data', '/var/tmp', '/dev'];
@@ -42,7 +49,7 @@ const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'];
 
 export function loadAgentConfig(file: string): AgentConfig {
   const c = openConfig(file);
-  c.onlyKeys('', ['host', 'listen', 'fsRoot', 'stateDir', 'allowedRoots', 'commandPaths', 'commandEnv', 'storage', 'timeouts', 'logLevel']);
+  c.onlyKeys('', ['host', 'listen', 'fsRoot', 'stateDir', 'allowedRoots', 'commandPaths', 'commandEnv', 'storage', 'timeouts', 'logLevel', 'coordinator']);
   const host = c.string('host', { default: os.hostname(), pattern: /^[A-Za-z0-9][A-Za-z0-9.-]{0,254}$/, hint: 'is not a host name' });
   const listen = c.string('listen', { default: '0.0.0.0:7420', pattern: /^[^\s]+:\d{1,5}$/, hint: 'must be HOST:PORT' });
   const fsRoot = path.resolve(path.dirname(file), c.string('fsRoot', { default: '/' }));
@@ -83,6 +90,7 @@ export function loadAgentConfig(file: string): AgentConfig {
   const logLevel = c.string('logLevel', { default: 'info' });
   if (!LEVELS.includes(logLevel)) c.problem('logLevel', `must be one of ${LEVELS.join(', ')}`);
   const commandEnv = c.stringMap('commandEnv');
+  const coordinator = c.raw('coordinator') === undefined ? null : c.string('coordinator', { default: '', pattern: /^[^\s:]+:\d{1,5}$/, hint: 'must be HOST:PORT' });
   c.finish();
   return {
     host,
@@ -95,5 +103,6 @@ export function loadAgentConfig(file: string): AgentConfig {
     storage,
     timeouts: { default: defaultMs, perCommand },
     logLevel,
+    coordinator,
   };
 }

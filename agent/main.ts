@@ -6,6 +6,7 @@ import { createLogger } from '../shared/log/create-logger.js';
 import { startServer } from '../shared/grpc/serve.js';
 import { loadAgentConfig } from './agent-config.js';
 import { createAgentRuntime } from './agent-runtime.js';
+import { runLeaseKeeper } from './leases/run-lease-keeper.js';
 import { agentBinding } from './service/agent-service.js';
 import { healthBinding, HealthState } from './service/health-service.js';
 
@@ -41,12 +42,15 @@ export async function runAgent(argv: string[]): Promise<number> {
   });
   if (!server) return 1;
   log.info({ port: server.port, address: server.address, fsRoot: config.fsRoot, platform: runtime.platform.os }, 'listening');
+  // With a coordinator, this agent holds leases: renew them, and self-fence (itself and
+  // through its watchdog) when they are lost (DESIGN "Leases and fencing").
+  const leases = config.coordinator ? runLeaseKeeper(runtime, config.coordinator) : null;
 
   return new Promise<number>((resolve) => {
     const stop = (signal: string) => {
       log.info({ signal, busyZones: runtime.locks.busyZones }, 'shutting down');
       health.serving = false;
-      server.close(SHUTDOWN_GRACE_MS).then(() => {
+      Promise.all([server.close(SHUTDOWN_GRACE_MS), leases?.stop()]).then(() => {
         log.info('stopped');
         resolve(0);
       });

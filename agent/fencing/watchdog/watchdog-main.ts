@@ -1,0 +1,124 @@
+// The fencing watchdog: a separate process the agent must keep feeding (DESIGN "Leases
+// and fencing"; the role a hardware or kernel watchdog plays for SBD). The agent's lease
+// keeper fences its zones itself while it runs; this process covers the agent being
+// killed, hung or stopped with SIGSTOP. It holds the latest per-zone deadlines on its own
+// monotonic clock; when one passes without a newer feed, it halts the zone, force-unmounts
+// its mount points and deports its storage by running the commands directly (argv only,
+// no shell), so the zone is down and its storage released before the coordinator's lease
+// expires plus its margin and the zone may be granted elsewhere (I1, I2). Once every zone
+// it watched is fenced, it exits. A clean agent shutdown sends `stand-down`.
+//
+// Small and dependency-free on purpose: node built-ins only, JSON lines to its own log.
+// Usage: node watchdog-main.js --config FILE
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import readline from 'node:readline';
+import { decodeMessage, fencePlan, type WatchdogConfig, type WatchedZone } from './watchdog-protocol.js';
+
+interface Deadline {
+  zone: WatchedZone;
+  /** performance.now() (this process's monotonic clock) at which to fence. */
+  atMono: number;
+}
+
+function readConfig(argv: string[]): WatchdogConfig {
+  const i = argv.indexOf('--config');
+  const file = i >= 0 ? argv[i + 1] : undefined;
+  if (!file) throw new Error('usage: watchdog-main.js --config FILE');
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as WatchdogConfig;
+}
+
+const config = readConfig(process.argv.slice(2));
+
+function log(level: 'info' | 'warn' | 'error', msg: string, fields: Record<string, unknown> = {}): void {
+  // Synchronous append: the log must be complete even if the process is killed next.
+  fs.appendFileSync(config.logFile, `${JSON.stringify({ time: new Date().toISOString(), level, name: 'watchdog', host: config.host, pid: process.pid, ...fields, msg })}\n`);
+}
+
+function run(command: keyof WatchdogConfig['commandPaths'], args: string[]): Promise<{ exitCode: number; stderr: string }> {
+  const file = config.commandPaths[command];
+  return new Promise((resolve) => {
+    execFile(file, args, { env: { ...process.env, ...config.commandEnv }, timeout: config.commandTimeoutMs, killSignal: 'SIGKILL', encoding: 'utf8' }, (err, _stdout, stderr) => {
+      const code = err ? (typeof (err as NodeJS.ErrnoException & { code?: unknown }).code === 'number' ? Number((err as { code: number }).code) : -1) : 0;
+      resolve({ exitCode: code, stderr: String(stderr ?? '').trim() || (err && code === -1 ? err.message : '') });
+    });
+  });
+}
+
+/**
+ * Every step runs even when an earlier one failed: a halt that reports "not running"
+ * (the agent halted it just before it stopped) must not keep the storage imported. Each
+ * failure is logged for the operator.
+ */
+async function fence(zone: WatchedZone): Promise<boolean> {
+  log('warn', 'self-fencing: lease deadline passed without a feed from the agent', { zone: zone.zone, epoch: zone.epoch });
+  let ok = true;
+  for (const step of fencePlan(zone)) {
+    const started = performance.now();
+    const r = await run(step.command, step.args);
+    const fields = { zone: zone.zone, argv: [config.commandPaths[step.command], ...step.args], exitCode: r.exitCode, durationMs: Math.round(performance.now() - started) };
+    if (r.exitCode === 0) log('info', 'fencing command finished', fields);
+    else {
+      ok = false;
+      log('error', 'fencing command failed', { ...fields, stderr: r.stderr.slice(-500) });
+    }
+  }
+  log(ok ? 'warn' : 'error', ok ? 'zone self-fenced' : 'zone self-fencing finished with failures', { zone: zone.zone, epoch: zone.epoch });
+  return ok;
+}
+
+const deadlines = new Map<string, Deadline>();
+let fencing = false;
+let fencedAny = false;
+
+function onFeed(zones: WatchedZone[]): void {
+  const now = performance.now();
+  const seen = new Set<string>();
+  for (const z of zones) {
+    seen.add(z.zone);
+    deadlines.set(z.zone, { zone: z, atMono: now + z.remainingMs });
+  }
+  for (const zone of [...deadlines.keys()]) if (!seen.has(zone)) deadlines.delete(zone);
+}
+
+async function check(): Promise<void> {
+  if (fencing) return;
+  const now = performance.now();
+  const due = [...deadlines.values()].filter((d) => d.atMono <= now);
+  if (due.length === 0) return;
+  fencing = true;
+  for (const d of due) {
+    deadlines.delete(d.zone.zone);
+    await fence(d.zone);
+    fencedAny = true;
+  }
+  fencing = false;
+  if (deadlines.size === 0) {
+    log('warn', 'every watched zone is fenced; exiting');
+    process.exit(fencedAny ? 3 : 0);
+  }
+}
+
+log('info', 'watchdog started', { agentPid: process.ppid, checkIntervalMs: config.checkIntervalMs });
+setInterval(() => void check(), config.checkIntervalMs);
+
+// The agent's death closes this pipe; that is NOT a stand-down (a killed agent is exactly
+// the case to cover), so the deadlines keep running.
+const input = readline.createInterface({ input: process.stdin });
+input.on('line', (line) => {
+  const m = decodeMessage(line);
+  if (!m) log('warn', 'ignored a line that is not a watchdog message', { line: line.slice(0, 200) });
+  else if (m.type === 'stand-down') {
+    log('info', 'stand-down from the agent; exiting without fencing', { watched: [...deadlines.keys()] });
+    process.exit(0);
+  } else onFeed(m.zones);
+});
+input.on('close', () => log('warn', 'the agent closed the feed pipe; deadlines keep running', { watched: [...deadlines.keys()] }));
+process.stdin.on('error', () => undefined);
+// The agent's process group may be signalled on its way down; only stand-down or the
+// deadlines end the watchdog.
+for (const sig of ['SIGINT', 'SIGHUP', 'SIGPIPE'] as const) process.on(sig, () => log('warn', 'ignored signal', { signal: sig }));
+process.on('SIGTERM', () => {
+  log('warn', 'SIGTERM: exiting without fencing', { watched: [...deadlines.keys()] });
+  process.exit(0);
+});

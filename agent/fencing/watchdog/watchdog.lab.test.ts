@@ -1,0 +1,112 @@
+// The watchdog against the simulator: started directly for hostA's db01 (running, dbdg
+// imported, /data/db01 mounted) as the agent's lease keeper would start it. Fed, it does
+// nothing; when the feeds stop (the agent SIGSTOPped or killed) it halts db01, unmounts
+// /data/db01 and deports dbdg on its own before the deadline it was last given plus 1 s,
+// then exits (DESIGN "Leases and fencing", I1, I2).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { labEnv } from '../../../test/lab/create-lab.js';
+import { readObserverLog } from '../../../test/solsim/src/observer.js';
+import { labOpContext, solsimCommandPaths, useBcDrLab } from '../../../test/support/op-test-context.js';
+import { listZones } from '../../ops/zone-ops.js';
+import { listImportedGroups, listMounts } from '../../ops/storage-ops.js';
+import { WatchdogProcess } from './watchdog-process.js';
+import type { WatchdogConfig, WatchedZone } from './watchdog-protocol.js';
+
+const lab = useBcDrLab('twinzone-watchdog-', 120_000);
+
+function watchdogFor(host: string, dir: string, onExit?: (code: number | null) => void): { wd: WatchdogProcess; logFile: string } {
+  const env = labEnv(dir, host);
+  const paths = solsimCommandPaths();
+  const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'twinzone-wd-state-'));
+  const logFile = path.join(stateDir, 'watchdog.log');
+  const config: WatchdogConfig = {
+    host,
+    commandPaths: { zoneadm: paths.zoneadm, umount: paths.umount, vxdg: paths.vxdg, zpool: paths.zpool },
+    commandEnv: { SOLSIM_ROOT: env.root, SOLSIM_LAB: env.lab, SOLSIM_HOST: env.host },
+    logFile,
+    commandTimeoutMs: 30_000,
+    checkIntervalMs: 50,
+  };
+  const wd = new WatchdogProcess({ config, configFile: path.join(stateDir, 'watchdog.json'), onExit: (code) => onExit?.(code) });
+  return { wd, logFile };
+}
+
+const db01 = (remainingMs: number): WatchedZone => ({
+  zone: 'db01',
+  epoch: 1,
+  remainingMs,
+  mountPoints: ['/data/db01'],
+  storage: { kind: 'vxdg', group: 'dbdg' },
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function db01State(dir: string): Promise<{ zone: string | undefined; mounted: boolean; imported: boolean }> {
+  const ctx = labOpContext(dir, 'hostA');
+  const zone = (await listZones(ctx)).find((z) => z.name === 'db01')?.state;
+  const mounted = (await listMounts(ctx)).some((m) => m.mountPoint === '/data/db01');
+  const imported = (await listImportedGroups(ctx, 'vxdg')).some((g) => g.name === 'dbdg');
+  return { zone, mounted, imported };
+}
+
+describe('fencing watchdog on the simulator', () => {
+  it('does nothing while it is fed, and exits on stand-down', async () => {
+    const dir = lab();
+    expect(await db01State(dir)).toEqual({ zone: 'running', mounted: true, imported: true });
+    let exitCode: number | null | undefined;
+    const { wd, logFile } = watchdogFor('hostA', dir, (c) => (exitCode = c));
+    wd.start();
+    const before = readObserverLog(dir).length;
+    for (let i = 0; i < 12; i++) {
+      wd.feed([db01(800)]);
+      await sleep(200);
+    }
+    await wd.standDown();
+    expect(wd.running).toBe(false);
+    expect(exitCode).toBeUndefined(); // a stand-down is not reported as an unexpected exit
+    expect(readObserverLog(dir).slice(before).filter((e) => e.host === 'hostA' && e.type !== 'app.start' && e.type !== 'note')).toEqual([]);
+    expect(await db01State(dir)).toEqual({ zone: 'running', mounted: true, imported: true });
+    expect(fs.readFileSync(logFile, 'utf8')).toContain('stand-down from the agent');
+  });
+
+  it('self-fences the zone when the feeds stop: halt, unmount, deport, then exits', async () => {
+    const dir = lab();
+    const deadlineMs = 1500;
+    let exited!: (code: number | null) => void;
+    const exit = new Promise<number | null>((r) => (exited = r));
+    const { wd, logFile } = watchdogFor('hostA', dir, (c) => exited(c));
+    wd.start();
+    const before = readObserverLog(dir).length;
+    for (let i = 0; i < 4; i++) {
+      wd.feed([db01(deadlineMs)]);
+      await sleep(250);
+    }
+    // The last feed, then silence: what a SIGSTOPped agent looks like from outside.
+    wd.feed([db01(deadlineMs)]);
+    const lastFeed = performance.now();
+    // Nothing happens before the deadline.
+    await sleep(deadlineMs - 400);
+    expect(readObserverLog(dir).slice(before).filter((e) => e.type === 'zone.state')).toEqual([]);
+
+    const code = await exit;
+    const elapsed = performance.now() - lastFeed;
+    expect(code).toBe(3);
+    expect(elapsed).toBeLessThan(deadlineMs + 1000);
+
+    const events = readObserverLog(dir).slice(before).filter((e) => e.host === 'hostA');
+    const halted = events.findIndex((e) => e.type === 'zone.state' && e.zone === 'db01' && e.to === 'installed');
+    const unmounted = events.findIndex((e) => e.type === 'umount' && e.mountPoint === '/data/db01');
+    const deported = events.findIndex((e) => e.type === 'storage.deport' && e.group === 'dbdg');
+    expect(halted).toBeGreaterThanOrEqual(0);
+    expect(unmounted).toBeGreaterThan(halted);
+    expect(deported).toBeGreaterThan(unmounted);
+    expect(await db01State(dir)).toEqual({ zone: 'installed', mounted: false, imported: false });
+
+    const log = fs.readFileSync(logFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { msg: string; level: string; zone?: string });
+    expect(log.some((l) => l.msg === 'zone self-fenced' && l.zone === 'db01')).toBe(true);
+    expect(log.filter((l) => l.level === 'error')).toEqual([]);
+  });
+});

@@ -1,0 +1,200 @@
+// The keeper's timing, on a FakeClock against an in-process Leases server: renewals every
+// TTL/3, the deadline counted from the SEND time, and the loss policy applied at the
+// deadline (halt self-fences in order halt, unmount, deport, before the coordinator's
+// expiry; freeze does not) or at once on a refused renewal (DESIGN "Leases and fencing").
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LossPolicy, type HostLease } from '../../shared/gen/twinzone/v1/leases.js';
+import { FakeClock } from '../../test/support/fake-clock.js';
+import { FakeLeasesServer } from '../../test/support/fake-leases-server.js';
+import { makeOpContext, opTestLog } from '../../test/support/op-test-context.js';
+import { ScriptedRunner, type ScriptedReply } from '../../test/support/scripted-runner.js';
+import { transcript } from '../../test/support/transcripts.js';
+import type { WatchedZone } from '../fencing/watchdog/watchdog-protocol.js';
+import { LeaseKeeper } from './lease-keeper.js';
+import { grpcLeasesPort } from './leases-port.js';
+
+const TTL = 9000;
+const SLICE = TTL / 4;
+
+const db01Lease = (policy = LossPolicy.LOSS_POLICY_HALT): HostLease => ({
+  zone: 'db01', epoch: 7, ttlMs: TTL, remainingMs: TTL, lossPolicy: policy,
+  storageKind: 'vxdg', storageGroup: 'dbdg', mountPoints: ['/data/db01'],
+});
+
+const zoneList = (state: string): ScriptedReply => ({
+  command: 'zoneadm', args: ['-z', 'db01', 'list', '-p'],
+  stdout: `${state === 'running' ? '3' : '-'}:db01:${state}:/zones/db01:7eb7bc32-8f4d-4f3c-a62b-4dc4aee2997a:solaris8:shared\n`,
+});
+const FENCE_SCRIPT: ScriptedReply[] = [
+  zoneList('running'),
+  { command: 'zoneadm', args: ['-z', 'db01', 'halt'] },
+  zoneList('installed'),
+  { command: 'umount', args: ['-f', '/data/db01'] },
+  { command: 'vxdg', args: ['list'], stdout: transcript('vxdg-list.txt') },
+  { command: 'vxdg', args: ['deport', 'dbdg'] },
+];
+
+let server: FakeLeasesServer;
+let clock: FakeClock;
+let runner: ScriptedRunner;
+let fsRoot: string;
+let feeds: WatchedZone[][];
+let fenceStartedAtMono: number | null;
+let keeper: LeaseKeeper;
+
+beforeEach(async () => {
+  server = await new FakeLeasesServer().start();
+  server.leases = [db01Lease()];
+  server.renewIntervalMs = TTL / 3;
+  clock = new FakeClock();
+  runner = new ScriptedRunner(FENCE_SCRIPT.map((r) => ({ ...r })));
+  fsRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'twinzone-keeper-'));
+  fs.mkdirSync(path.join(fsRoot, 'etc'));
+  fs.writeFileSync(path.join(fsRoot, 'etc/mnttab'), transcript('mnttab.txt'));
+  feeds = [];
+  fenceStartedAtMono = null;
+  keeper = makeKeeper();
+});
+
+afterEach(async () => {
+  await keeper.stop();
+  await server.stop();
+  fs.rmSync(fsRoot, { recursive: true, force: true });
+});
+
+function makeKeeper(): LeaseKeeper {
+  return new LeaseKeeper({
+    host: 'hostA',
+    port: grpcLeasesPort(server.address),
+    clock,
+    log: opTestLog,
+    opContext: () => {
+      fenceStartedAtMono ??= clock.monoMs();
+      return makeOpContext({ runner, fsRoot });
+    },
+    watchdog: { feed: (zones) => feeds.push(zones), standDown: async () => undefined },
+    relistIntervalMs: 60_000,
+  });
+}
+
+/** One tick, then wait for whatever it started (a call, a fencing). */
+async function step(advanceMs = 0): Promise<void> {
+  clock.advance(advanceMs);
+  keeper.tick();
+  await keeper.settled();
+}
+
+/** Lists, then renews once at the current instant. */
+async function started(): Promise<number> {
+  await step(); // ListHostLeases
+  const sentAt = clock.monoMs();
+  await step(); // the first renewal, right after the listing
+  return sentAt;
+}
+
+describe('LeaseKeeper', () => {
+  it('lists the host\'s leases, then renews them in one call every TTL/3', async () => {
+    await started();
+    expect(server.lists).toEqual([{ host: 'hostA' }]);
+    expect(server.renewals).toHaveLength(1);
+    expect(server.renewals[0]).toMatchObject({ host: 'hostA', renewals: [{ zone: 'db01', epoch: 7 }] });
+    expect(keeper.intervalMs).toBe(TTL / 3);
+
+    await step(TTL / 3 - 1);
+    expect(server.renewals).toHaveLength(1);
+    await step(1);
+    expect(server.renewals).toHaveLength(2);
+    for (let i = 0; i < 5; i++) await step(TTL / 3);
+    expect(server.renewals).toHaveLength(7);
+    expect(runner.calls).toEqual([]);
+    expect(keeper.snapshot().db01).toMatchObject({ status: 'held', remainingMs: TTL - SLICE });
+  });
+
+  it('counts the deadline from when the renewal was sent: a slow reply does not extend it', async () => {
+    await started();
+    let release!: () => void;
+    server.answer = (req) => new Promise((resolve) => (release = () => resolve(server.renewAll(req))));
+    clock.advance(TTL / 3);
+    const sentAt = clock.monoMs();
+    keeper.tick();
+    await vi_waitFor(() => server.renewals.length === 2);
+    clock.advance(2000); // the reply takes 2 s
+    release();
+    await keeper.settled();
+    const left = keeper.snapshot().db01!.remainingMs;
+    expect(left).toBe(sentAt + TTL - SLICE - clock.monoMs());
+    expect(left).toBe(TTL - SLICE - 2000);
+    // The watchdog is fed the same deadline (plus its grace), relative to the feed.
+    expect(feeds.at(-1)).toEqual([{ zone: 'db01', epoch: 7, remainingMs: left + Math.min(2000, Math.floor(SLICE / 4)), mountPoints: ['/data/db01'], storage: { kind: 'vxdg', group: 'dbdg' } }]);
+  });
+
+  it('a wall-clock step does not move the deadline (monotonic clock)', async () => {
+    await started();
+    clock.stepWall(-3_600_000);
+    await step(0);
+    expect(keeper.snapshot().db01!.remainingMs).toBe(TTL - SLICE);
+  });
+
+  it('halt: with the coordinator unreachable, self-fences at the deadline, before the lease can expire there', async () => {
+    const sentAt = await started();
+    server.unreachable = true;
+    for (let t = 0; t + TTL / 3 < TTL - SLICE; t += TTL / 3) await step(TTL / 3);
+    expect(runner.calls).toEqual([]);
+    await step(TTL - SLICE - (clock.monoMs() - sentAt));
+    expect(runner.commandLines).toEqual([
+      'zoneadm -z db01 list -p', 'zoneadm -z db01 halt', 'zoneadm -z db01 list -p',
+      'umount -f /data/db01',
+      'vxdg list', 'vxdg deport dbdg',
+    ]);
+    // Started at the deadline, well before the coordinator's expiry (sent + TTL at the latest).
+    expect(fenceStartedAtMono).toBe(sentAt + TTL - SLICE);
+    expect(fenceStartedAtMono!).toBeLessThan(sentAt + TTL);
+    expect(keeper.snapshot()).toEqual({});
+    expect(feeds.at(-1)).toEqual([]); // fenced: the watchdog has nothing left to watch
+
+    // On the next successful contact the coordinator hears what happened.
+    server.unreachable = false;
+    server.leases = [];
+    await step(TTL / 3);
+    await step(0);
+    const reported = server.renewals.flatMap((r) => r.probes);
+    expect(reported).toHaveLength(1);
+    expect(reported[0]).toMatchObject({ zone: 'db01', check: 'self-fence', healthy: true });
+    expect(reported[0]!.detail).toContain('halt db01: halted; unmount /data/db01: unmounted; deport dbdg: deported');
+  });
+
+  it('halt: a refused renewal (stale epoch) self-fences at once', async () => {
+    await started();
+    server.answer = (req) => ({ results: req.renewals.map((r) => ({ zone: r.zone, renewed: false, epoch: r.epoch, ttlMs: 0, code: 'STALE_EPOCH', reason: 'stale fencing epoch for db01: got 7, current 8' })), renewIntervalMs: TTL / 3 });
+    await step(TTL / 3);
+    expect(runner.commandLines).toContain('zoneadm -z db01 halt');
+    expect(runner.commandLines.at(-1)).toBe('vxdg deport dbdg');
+    expect(fenceStartedAtMono).toBe(clock.monoMs());
+    await step(TTL / 3);
+    expect(server.renewals.at(-1)!.probes[0]!.detail).toContain('STALE_EPOCH');
+  });
+
+  it('freeze: runs nothing when the deadline passes, and reports the loss', async () => {
+    server.leases = [db01Lease(LossPolicy.LOSS_POLICY_FREEZE)];
+    await started();
+    server.unreachable = true;
+    for (let i = 0; i < 6; i++) await step(TTL / 3);
+    expect(runner.calls).toEqual([]);
+    expect(keeper.snapshot().db01).toMatchObject({ status: 'lost', policy: 'freeze' });
+    expect(feeds.at(-1)).toEqual([]); // never handed to the watchdog
+    server.unreachable = false;
+    await step(TTL / 3);
+    const probes = server.renewals.at(-1)!.probes;
+    expect(probes).toMatchObject([{ zone: 'db01', check: 'lease-lost', healthy: false }]);
+    expect(probes[0]!.detail).toContain('policy freeze');
+    expect(keeper.snapshot().db01).toMatchObject({ status: 'held' });
+  });
+});
+
+async function vi_waitFor(cond: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !cond(); i++) await new Promise((r) => setTimeout(r, 5));
+  if (!cond()) throw new Error('condition not reached');
+}

@@ -1,0 +1,276 @@
+// The agent's lease keeper (DESIGN "Leases and fencing"). It learns the leases this host
+// holds (ListHostLeases), renews them all in one call every TTL/3, and keeps per zone a
+// deadline on the MONOTONIC clock counted from when the renewal was SENT, minus a
+// safety slice: a reply that arrives late, or a coordinator whose clock runs ahead,
+// cannot extend it. When the deadline passes without a successful renewal (coordinator
+// unreachable) or the coordinator refuses the renewal (stale epoch, not held), the
+// zone's loss policy applies: `halt` self-fences before the coordinator's expiry (I1,
+// I2), `freeze` logs and reports. Either outcome is reported with the next successful
+// renewal. All along it feeds the fencing watchdog, which fences on its own if this
+// process stops feeding it (killed, hung, SIGSTOPped).
+//
+// The keeper is driven by tick(): the agent calls it from a timer; unit tests call it
+// after moving a FakeClock, so every instant is exact.
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '../../shared/log/create-logger.js';
+import type { Clock } from '../../shared/time/clock.js';
+import type { WatchdogFeeder } from '../fencing/watchdog/watchdog-process.js';
+import type { WatchedZone } from '../fencing/watchdog/watchdog-protocol.js';
+import type { OpContext } from '../ops/op-context.js';
+import type { LeasesPort, RenewalResult, Report } from './leases-port.js';
+import { describeLoss, selfFence, type FenceReport, type HeldLease } from './loss-policy.js';
+
+export interface LeaseKeeperOptions {
+  host: string;
+  port: LeasesPort;
+  clock: Clock;
+  log: Logger;
+  /** An OpContext for self-fencing ZONE under operation id OP (the agent runtime builds it). */
+  opContext: (zone: string, op: string) => OpContext;
+  watchdog?: WatchdogFeeder;
+  /**
+   * The part of the TTL kept back from the agent's deadline (default TTL/4): self-fencing
+   * and the watchdog's grace must fit in it, so both finish before the coordinator's
+   * expiry.
+   */
+  safetySliceMs?: (ttlMs: number) => number;
+  /** How long after the keeper's deadline the watchdog acts (default min(2 s, slice/4)). */
+  watchdogGraceMs?: (sliceMs: number) => number;
+  /** Renewal interval until the coordinator says otherwise. */
+  initialRenewIntervalMs?: number;
+  /** How often ListHostLeases is asked again, to pick up leases granted here by a run. */
+  relistIntervalMs?: number;
+  /** How often the watchdog is fed. */
+  feedIntervalMs?: number;
+}
+
+type ZoneStatus = 'held' | 'lost' | 'fencing';
+
+interface Tracked {
+  lease: HeldLease;
+  /** Monotonic ms after which the zone must be fenced (halt) or is frozen (freeze). */
+  deadlineMono: number;
+  status: ZoneStatus;
+}
+
+export class LeaseKeeper {
+  private readonly zones = new Map<string, Tracked>();
+  /** Zones this host fenced, by epoch: never adopted again under that epoch. */
+  private readonly fenced = new Map<string, number>();
+  private readonly pendingReports: Report[] = [];
+  private renewIntervalMs: number;
+  private nextRenewMono = 0;
+  private nextListMono = 0;
+  private nextFeedMono = 0;
+  private inFlight: Promise<void> | null = null;
+  private readonly fencing = new Set<Promise<void>>();
+  private stopped = false;
+
+  constructor(private readonly o: LeaseKeeperOptions) {
+    this.renewIntervalMs = o.initialRenewIntervalMs ?? 5000;
+  }
+
+  /** The deadlines, for tests and status: zone → {status, ms left}. */
+  snapshot(): Record<string, { status: ZoneStatus; epoch: number; remainingMs: number; policy: HeldLease['policy'] }> {
+    const now = this.o.clock.monoMs();
+    return Object.fromEntries([...this.zones.values()].map((t) => [t.lease.zone, { status: t.status, epoch: t.lease.epoch, remainingMs: t.deadlineMono - now, policy: t.lease.policy }]));
+  }
+
+  get intervalMs(): number {
+    return this.renewIntervalMs;
+  }
+
+  private slice(ttlMs: number): number {
+    return this.o.safetySliceMs ? this.o.safetySliceMs(ttlMs) : Math.floor(ttlMs / 4);
+  }
+
+  /**
+   * One step: fence what is due, then start a listing or a renewal when one is due and
+   * none is in flight, then feed the watchdog. Never waits for the coordinator: a slow
+   * call must not delay fencing.
+   */
+  tick(): void {
+    if (this.stopped) return;
+    const now = this.o.clock.monoMs();
+    this.applyDeadlines(now);
+    if (!this.inFlight) {
+      if (now >= this.nextListMono) this.startCall(this.list(now));
+      else if (now >= this.nextRenewMono && (this.renewable().length > 0 || this.pendingReports.length > 0)) this.startCall(this.renew(now));
+    }
+    if (now >= this.nextFeedMono) this.feed(now);
+  }
+
+  /** Waits for the call in flight and any fencing under way (tests; shutdown). */
+  async settled(): Promise<void> {
+    while (this.inFlight || this.fencing.size > 0) await Promise.all([this.inFlight, ...this.fencing]);
+  }
+
+  /** Clean shutdown: no more calls; the watchdog stands down (DESIGN: it must die with a normal exit). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.settled();
+    await this.o.watchdog?.standDown();
+    this.o.port.close();
+  }
+
+  private startCall(p: Promise<void>): void {
+    const call = p.finally(() => {
+      if (this.inFlight === call) this.inFlight = null;
+    });
+    this.inFlight = call;
+  }
+
+  private renewable(): Tracked[] {
+    return [...this.zones.values()].filter((t) => t.status !== 'fencing');
+  }
+
+  private async list(sentMono: number): Promise<void> {
+    this.nextListMono = sentMono + (this.o.relistIntervalMs ?? 30_000);
+    let res;
+    try {
+      res = await this.o.port.list(this.o.host, this.callDeadlineMs());
+    } catch (err) {
+      // Retry soon: until the first listing succeeds the keeper knows of no lease, and
+      // the watchdog covers nothing. The coordinator's own expiry is still the bound.
+      this.nextListMono = sentMono + this.renewIntervalMs;
+      this.o.log.warn({ err: errInfo(err) }, 'cannot list this host\'s leases');
+      return;
+    }
+    this.setInterval(res.renewIntervalMs);
+    const listed = new Set(res.leases.map((l) => l.zone));
+    for (const lease of res.leases) {
+      if (this.fenced.get(lease.zone) === lease.epoch) continue;
+      const known = this.zones.get(lease.zone);
+      if (known && known.lease.epoch === lease.epoch) {
+        const { remainingMs: _left, ...held } = lease;
+        known.lease = held;
+        continue;
+      }
+      // What the coordinator had left, counted from its receipt, is counted here from
+      // the SEND time (earlier), so it can only come out shorter than the truth.
+      const { remainingMs, ...held } = lease;
+      const left = Math.min(remainingMs, lease.ttlMs);
+      this.zones.set(lease.zone, { lease: held, deadlineMono: sentMono + left - this.slice(lease.ttlMs), status: 'held' });
+      this.o.log.info({ zone: lease.zone, epoch: lease.epoch, ttlMs: lease.ttlMs, policy: lease.policy }, 'lease tracked');
+    }
+    for (const [zone, t] of this.zones) {
+      // Released or moved by a planned run: no longer ours, nothing to fence.
+      if (!listed.has(zone) && t.status === 'held') {
+        this.zones.delete(zone);
+        this.o.log.info({ zone, epoch: t.lease.epoch }, 'lease no longer held; not tracked');
+      }
+    }
+    // Renew right away: a restarted agent may have little of the TTL left.
+    this.nextRenewMono = sentMono;
+  }
+
+  private async renew(sentMono: number): Promise<void> {
+    this.nextRenewMono = sentMono + this.renewIntervalMs;
+    const sent = this.renewable().map((t) => ({ zone: t.lease.zone, epoch: t.lease.epoch }));
+    const reports = this.pendingReports.splice(0);
+    let res;
+    try {
+      res = await this.o.port.renew({ host: this.o.host, renewals: sent, reports }, this.callDeadlineMs());
+    } catch (err) {
+      this.pendingReports.unshift(...reports);
+      this.o.log.warn({ err: errInfo(err), zones: sent.length }, 'lease renewal failed; deadlines keep running');
+      return;
+    }
+    this.setInterval(res.renewIntervalMs);
+    const byZone = new Map(res.results.map((r) => [r.zone, r]));
+    for (const s of sent) {
+      const t = this.zones.get(s.zone);
+      if (!t || t.lease.epoch !== s.epoch) continue;
+      const r = byZone.get(s.zone);
+      if (r?.renewed) this.renewed(t, r, sentMono);
+      else this.lose(t, r ? `renewal refused: ${r.code} ${r.reason}` : 'renewal not answered for this zone');
+    }
+    // Deadlines may have moved: tell the watchdog now rather than at the next feed.
+    this.feed(this.o.clock.monoMs());
+  }
+
+  private renewed(t: Tracked, r: RenewalResult, sentMono: number): void {
+    const ttl = r.ttlMs > 0 ? r.ttlMs : t.lease.ttlMs;
+    // From the SEND time: the coordinator counted its TTL from receipt, later than this.
+    const deadline = sentMono + ttl - this.slice(ttl);
+    if (t.status === 'lost') this.o.log.info({ zone: t.lease.zone, epoch: t.lease.epoch }, 'lease renewed again after it was lost (freeze)');
+    t.status = 'held';
+    t.deadlineMono = Math.max(t.deadlineMono, deadline);
+  }
+
+  private applyDeadlines(now: number): void {
+    for (const t of this.zones.values()) {
+      if (t.status === 'held' && now >= t.deadlineMono) this.lose(t, 'no successful renewal before the deadline');
+    }
+  }
+
+  private lose(t: Tracked, why: string): void {
+    if (t.status === 'fencing') return;
+    const { lease } = t;
+    const log = this.o.log.child({ zone: lease.zone });
+    if (lease.policy === 'freeze') {
+      if (t.status === 'lost') return;
+      t.status = 'lost';
+      log.warn({ epoch: lease.epoch, why }, 'lease lost; policy freeze: the zone keeps running');
+      this.report(lease, false, describeLoss(lease, why, null));
+      return;
+    }
+    t.status = 'fencing';
+    const op = `self-fence-${lease.zone}-e${lease.epoch}-${randomUUID().slice(0, 8)}`;
+    log.warn({ epoch: lease.epoch, op, why }, 'lease lost; self-fencing');
+    const work = this.fence(t, op, why).finally(() => this.fencing.delete(work));
+    this.fencing.add(work);
+  }
+
+  private async fence(t: Tracked, op: string, why: string): Promise<void> {
+    const { lease } = t;
+    const ctx = this.o.opContext(lease.zone, op);
+    let report: FenceReport;
+    try {
+      report = await selfFence(ctx, lease);
+    } catch (err) {
+      report = { zone: lease.zone, epoch: lease.epoch, ok: false, steps: [{ step: 'halt', target: lease.zone, outcome: String(err), ok: false }] };
+    }
+    const fields = { zone: lease.zone, epoch: lease.epoch, op, steps: report.steps, commands: ctx.commands.map((c) => c.argv.join(' ')) };
+    if (report.ok) {
+      this.o.log.warn(fields, 'zone self-fenced');
+      this.zones.delete(lease.zone);
+      this.fenced.set(lease.zone, lease.epoch);
+    } else {
+      // Left in the watchdog's feed: it tries again on its own after its grace.
+      this.o.log.error(fields, 'self-fencing failed; the watchdog will try');
+    }
+    this.report(lease, report.ok, describeLoss(lease, why, report));
+    this.feed(this.o.clock.monoMs());
+  }
+
+  private report(lease: HeldLease, fenced: boolean, detail: string): void {
+    this.pendingReports.push({ zone: lease.zone, check: lease.policy === 'halt' ? 'self-fence' : 'lease-lost', healthy: fenced && lease.policy === 'halt', detail, durationMs: 0, atMs: this.o.clock.nowMs() });
+  }
+
+  private feed(now: number): void {
+    this.nextFeedMono = now + (this.o.feedIntervalMs ?? 1000);
+    if (!this.o.watchdog) return;
+    const zones: WatchedZone[] = [...this.zones.values()]
+      .filter((t) => t.lease.policy === 'halt')
+      .map((t) => {
+        const grace = this.o.watchdogGraceMs ? this.o.watchdogGraceMs(this.slice(t.lease.ttlMs)) : Math.min(2000, Math.floor(this.slice(t.lease.ttlMs) / 4));
+        return { zone: t.lease.zone, epoch: t.lease.epoch, remainingMs: Math.round(t.deadlineMono + grace - now), mountPoints: t.lease.mountPoints, storage: t.lease.storage };
+      });
+    this.o.watchdog.feed(zones);
+  }
+
+  private setInterval(ms: number): void {
+    if (ms > 0) this.renewIntervalMs = ms;
+  }
+
+  private callDeadlineMs(): number {
+    // A call may not outlive one interval: the next renewal is due then anyway.
+    return Math.max(500, this.renewIntervalMs);
+  }
+}
+
+function errInfo(err: unknown): { code?: string; message: string } {
+  const e = err as { code?: unknown; message?: unknown };
+  return { code: typeof e?.code === 'string' ? e.code : undefined, message: String(e?.message ?? err) };
+}

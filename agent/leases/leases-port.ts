@@ -1,0 +1,73 @@
+// The keeper's view of the coordinator's Leases service, in the agent's own types (the
+// generated messages stay at the edge, STYLE §3). grpcLeasesPort is the real one; tests
+// run it against an in-process server.
+import { credentials } from '@grpc/grpc-js';
+import { LeasesClient, LossPolicy as ProtoLossPolicy, type HostLease, type RenewLeasesRequest } from '../../shared/gen/twinzone/v1/leases.js';
+import { unaryCall, type UnaryMethod } from '../../shared/grpc/unary-call.js';
+import type { HeldLease } from './loss-policy.js';
+
+export interface RenewalResult {
+  zone: string;
+  renewed: boolean;
+  epoch: number;
+  ttlMs: number;
+  code: string;
+  reason: string;
+}
+
+/** A probe result or a report sent with the next renewal (self-fencing outcomes travel as these). */
+export interface Report {
+  zone: string;
+  check: string;
+  healthy: boolean;
+  detail: string;
+  durationMs: number;
+  atMs: number;
+}
+
+/** A held lease as listed, with what was left of it when the coordinator answered. */
+export interface ListedLease extends HeldLease {
+  remainingMs: number;
+}
+
+export interface LeasesPort {
+  list(host: string, deadlineMs: number): Promise<{ leases: ListedLease[]; renewIntervalMs: number }>;
+  renew(req: { host: string; renewals: Array<{ zone: string; epoch: number }>; reports: Report[] }, deadlineMs: number): Promise<{ results: RenewalResult[]; renewIntervalMs: number }>;
+  close(): void;
+}
+
+function fromHostLease(l: HostLease): ListedLease {
+  const kind = l.storageKind === 'vxdg' || l.storageKind === 'zpool' ? l.storageKind : null;
+  return {
+    zone: l.zone,
+    epoch: l.epoch,
+    ttlMs: l.ttlMs,
+    // DESIGN: halt is the default; an unspecified policy must not disable self-fencing.
+    policy: l.lossPolicy === ProtoLossPolicy.LOSS_POLICY_FREEZE ? 'freeze' : 'halt',
+    storage: kind && l.storageGroup ? { kind, group: l.storageGroup } : null,
+    mountPoints: [...l.mountPoints],
+    remainingMs: l.remainingMs,
+  };
+}
+
+export function grpcLeasesPort(address: string): LeasesPort {
+  const client = new LeasesClient(address, credentials.createInsecure());
+  const call = <Req, Res>(method: UnaryMethod<Req, Res>, req: Req, deadlineMs: number) => unaryCall<Req, Res>(method.bind(client) as UnaryMethod<Req, Res>, req, { deadlineMs });
+  return {
+    async list(host, deadlineMs) {
+      const res = await call(client.listHostLeases as unknown as UnaryMethod<{ host: string }, { leases: HostLease[]; renewIntervalMs: number }>, { host }, deadlineMs);
+      return { leases: res.leases.map(fromHostLease), renewIntervalMs: res.renewIntervalMs };
+    },
+    async renew(req, deadlineMs) {
+      const request: RenewLeasesRequest = {
+        host: req.host,
+        renewals: req.renewals,
+        probes: req.reports.map((r) => ({ zone: r.zone, check: r.check, healthy: r.healthy, detail: r.detail, durationMs: r.durationMs, atMs: r.atMs })),
+        twins: [],
+      };
+      const res = await call(client.renewLeases as unknown as UnaryMethod<RenewLeasesRequest, { results: RenewalResult[]; renewIntervalMs: number }>, request, deadlineMs);
+      return { results: res.results.map((r) => ({ zone: r.zone, renewed: r.renewed, epoch: r.epoch, ttlMs: r.ttlMs, code: r.code, reason: r.reason })), renewIntervalMs: res.renewIntervalMs };
+    },
+    close: () => client.close(),
+  };
+}

@@ -1,0 +1,71 @@
+// Starts the lease keeper of a running agent: the fencing watchdog first (so no lease
+// is ever tracked without it), then the keeper on a timer. stop() is the clean shutdown:
+// the keeper stops renewing and the watchdog stands down (DESIGN "Leases and fencing":
+// the watchdog dies with a normal agent exit, and only then).
+import path from 'node:path';
+import type { AgentRuntime } from '../agent-runtime.js';
+import { WatchdogProcess } from '../fencing/watchdog/watchdog-process.js';
+import { LeaseKeeper } from './lease-keeper.js';
+import { grpcLeasesPort } from './leases-port.js';
+
+/** How often the keeper looks at its deadlines; renewals and feeds have their own intervals. */
+const TICK_MS = 100;
+
+export interface RunningLeaseKeeper {
+  keeper: LeaseKeeper;
+  watchdog: WatchdogProcess;
+  stop(): Promise<void>;
+}
+
+export function runLeaseKeeper(runtime: AgentRuntime, coordinator: string): RunningLeaseKeeper {
+  const { config } = runtime;
+  const log = runtime.log.child({ component: 'lease-keeper' });
+  const watchdog: WatchdogProcess = new WatchdogProcess({
+    config: {
+      host: config.host,
+      commandPaths: { zoneadm: config.commandPaths.zoneadm, umount: config.commandPaths.umount, vxdg: config.commandPaths.vxdg, zpool: config.commandPaths.zpool },
+      commandEnv: config.commandEnv,
+      logFile: path.join(config.stateDir, 'watchdog.log'),
+      commandTimeoutMs: config.timeouts.default,
+      checkIntervalMs: 100,
+    },
+    configFile: path.join(config.stateDir, 'watchdog.json'),
+    // A watchdog that died (or fenced and exited) while the agent runs is started again,
+    // so the agent is never without one.
+    onExit: (code, signal) => {
+      log.warn({ code, signal }, 'fencing watchdog exited; starting it again');
+      watchdog.start();
+    },
+  });
+  watchdog.start();
+  log.info({ pid: watchdog.pid, coordinator }, 'fencing watchdog started');
+  const keeper = new LeaseKeeper({
+    host: config.host,
+    port: grpcLeasesPort(coordinator),
+    clock: runtime.clock,
+    log,
+    watchdog,
+    opContext: (zone, op) => ({
+      host: config.host,
+      runner: runtime.runner,
+      fsRoot: config.fsRoot,
+      platform: runtime.platform,
+      log: log.child({ zone, op }),
+      signal: new AbortController().signal,
+      dryRun: false,
+      timeouts: config.timeouts,
+      commands: [],
+    }),
+  });
+  const timer = setInterval(() => keeper.tick(), TICK_MS);
+  keeper.tick();
+  return {
+    keeper,
+    watchdog,
+    stop: async () => {
+      clearInterval(timer);
+      await keeper.stop();
+      log.info('lease keeper stopped; watchdog stood down');
+    },
+  };
+}
