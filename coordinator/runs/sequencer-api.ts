@@ -21,6 +21,12 @@ export interface RunSequencer {
   watch(runId: string): AsyncIterable<RunProgressEvent>;
   /** At startup, before accepting work: every unfinished run is resumed or rolled back. */
   resumeAll(): Promise<RunOutcome[]>;
+  /**
+   * Continues one unfinished run from its journal: a run blocked for an operator (attach
+   * deltas since accepted, `twinzone retry RUN`) or on an agent that is back. A finished
+   * run answers its outcome; RUN_IN_PROGRESS if it is being driven; RUN_NOT_FOUND.
+   */
+  retry?(runId: string): Promise<RunOutcome>;
   /** Stops taking new runs and waits for the running ones to reach a step boundary. */
   close(): Promise<void>;
 }
