@@ -5,14 +5,18 @@
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { repoVersion } from '../../shared/version.js';
+import { OPERATOR_COMMANDS, OPERATOR_HELP, runOperatorCommand } from './operator-commands.js';
 
 const HELP = `usage: twinzone <command> [options]
 
 Commands available in this build:
   agent run --config FILE   run the agent daemon (one per Solaris global zone)
+  coordinator run --config FILE --db FILE
+                            run the coordinator daemon
   version                   print the twinzone version
   help                      show this text
 
+${OPERATOR_HELP}
 The simulated Solaris lab used by the tests and the demo is driven with
 \`npm run lab -- help\` from a checkout.
 `;
@@ -29,6 +33,15 @@ export async function runCli(argv: string[], out: (s: string) => void, err: (s: 
       const { runAgent } = await import('../../agent/main.js');
       return runAgent(rest.slice(1));
     }
+    case 'coordinator': {
+      if (rest[0] !== 'run') {
+        err('usage: twinzone coordinator run --config FILE --db FILE\n');
+        return 2;
+      }
+      // Lazy like the agent: operator commands never load the store (better-sqlite3).
+      const { runCoordinator } = await import('../main.js');
+      return runCoordinator(rest.slice(1));
+    }
     case undefined:
     case 'help':
     case '--help':
@@ -44,6 +57,7 @@ export async function runCli(argv: string[], out: (s: string) => void, err: (s: 
       out(`twinzone ${repoVersion()}\n`);
       return 0;
     default:
+      if (Object.prototype.hasOwnProperty.call(OPERATOR_COMMANDS, command)) return runOperatorCommand(command, rest, { out, err, env: process.env });
       err(`twinzone: unknown command '${command}'; run 'twinzone help' for the list\n`);
       return 2;
   }

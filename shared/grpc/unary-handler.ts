@@ -76,7 +76,12 @@ export function serverStreaming<Req, Res>(
     const ctx = contextFor(call as AnyCall, log, rpc, safeLabels(labels, call.request));
     Promise.resolve().then(() => fn(call.request, call, ctx)).then(
       () => call.end(),
-      (err: unknown) => call.destroy(Object.assign(new Error(), toGrpcStatus(errorAtEdge(err, ctx)))),
+      // grpc-js sends a stream's status from 'error' (then end); destroy() would skip the
+      // final status and leave the client waiting with no answer.
+      (err: unknown) => {
+        const te = errorAtEdge(err, ctx);
+        call.emit('error', Object.assign(new Error(te.message), toGrpcStatus(te)));
+      },
     );
   };
 }

@@ -267,7 +267,8 @@ export async function stopLabAsync(dir: string): Promise<string[]> {
 /** Stops everything a lab runs and removes it (test teardown). */
 export async function destroyLab(dir: string): Promise<void> {
   if (fs.existsSync(path.join(dir, 'lab.json'))) {
-    const { labAgentsDown } = await import('./processes.js');
+    const { labAgentsDown, stopCoordinator } = await import('./processes.js');
+    await stopCoordinator(dir);
     await labAgentsDown(dir);
     await stopLabAsync(dir);
   }

@@ -8,7 +8,8 @@ import { createLab, LabError, labEnv, labStatusAsync, stopLabAsync, SOLSIM_BIN }
 import { bootHost, crashHost, HostPowerError, loseSite } from './host-power.js';
 import { presets } from './presets/bc-dr.js';
 import { writeLabInventory } from './inventory.js';
-import { labAgentsDown, labUp, startAgent } from './processes.js';
+import { labAgentsDown, labUp, startAgent, startCoordinator, stopCoordinator } from './processes.js';
+import { processAlive } from '../solsim/src/app/app-control.js';
 import { readLabConfig } from '../solsim/src/state/lab-config.js';
 
 const HELP = `usage: npm run lab -- <command> [arguments]
@@ -20,8 +21,9 @@ const HELP = `usage: npm run lab -- <command> [arguments]
   boot-host DIR HOST                    power HOST on again: nothing imported, nothing running
   lose-site DIR SITE                    site disaster: every host of SITE crashes and its replication links go down
   check DIR [--json]                    check invariants I1, I2 and I5 over the lab's history; exit 1 on violations
-  up DIR                                start a twinzone agent per powered host (addresses in DIR/lab.json)
-  down DIR                              stop the agents and halt every running zone
+  up DIR                                start a twinzone agent per powered host, then the coordinator
+                                        (addresses in DIR/lab.json; coordinator files in DIR/coordinator)
+  down DIR                              stop the coordinator and the agents, and halt every running zone
   inventory DIR                         write the coordinator's inventory for the lab (after up); prints its path
   demo                                  recreate labs/demo and print its zones
 `;
@@ -129,10 +131,19 @@ async function run(argv: string[]): Promise<number> {
       const started = await labUp(dir!);
       for (const a of started) process.stdout.write(`${a.host}: agent ${a.address} (pid ${a.pid}, log ${a.log})\n`);
       if (started.length === 0) process.stdout.write('every agent was already running\n');
+      const running = readLabConfig(path.resolve(dir!)).coordinator;
+      if (running && processAlive(running.pid)) process.stdout.write(`coordinator already running at ${running.address}\n`);
+      else {
+        const c = await startCoordinator(dir!);
+        process.stdout.write(`coordinator: ${c.address} (pid ${c.pid}, log ${c.log}, db ${c.db})\n`);
+        process.stdout.write(`Talk to it: TWINZONE_COORDINATOR=${c.address} node dist/coordinator/cli/twinzone.js status\n`);
+      }
       return 0;
     }
     case 'down': {
       const [dir] = requireArgs(args, ['DIR']);
+      // The coordinator first: it would otherwise see its agents vanish mid-call.
+      if (await stopCoordinator(dir!)) process.stdout.write('coordinator stopped\n');
       for (const host of await labAgentsDown(dir!)) process.stdout.write(`${host}: agent stopped\n`);
       for (const line of await stopLabAsync(dir!)) process.stdout.write(line + '\n');
       return 0;

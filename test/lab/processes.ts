@@ -1,12 +1,12 @@
-// Real daemons for a lab: one twinzone agent per simulated host, started from the
-// compiled CLI, each with its configuration inside its host root (/etc/twinzone), its
+// Real daemons for a lab: one twinzone agent per simulated host and the coordinator
+// (DIR/coordinator: its configuration and SQLite file), started from the compiled CLI;
+// each agent with its configuration inside its host root (/etc/twinzone), its
 // command paths pointing into test/solsim/bin (pax stays Debian's), its file-system root
-// at the host root, and its log under the lab. Readiness is the agent's "listening" log
-// line, never a sleep; lab.json records each agent's address and pid.
+// at the host root, and its log under the lab. Readiness is a daemon's "listening" log
+// line, never a sleep; lab.json records each daemon's address and pid.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import readline from 'node:readline';
 import { COMMAND_NAMES } from '../../agent/platform/command-runner.js';
 import { repoRoot, solsimBinDir } from '../solsim/src/repo-paths.js';
 import { readLabConfig, writeLabConfig } from '../solsim/src/state/lab-config.js';
@@ -14,11 +14,29 @@ import { withLock } from '../solsim/src/locks.js';
 import { processAlive } from '../solsim/src/app/app-control.js';
 import { isPoweredOff } from '../solsim/src/state/power.js';
 import { LabError, labEnv } from './create-lab.js';
+import { writeLabInventory, type LabInventoryOptions } from './inventory.js';
+import { presets } from './presets/bc-dr.js';
 
 export const TWINZONE_CLI = () => path.join(repoRoot(), 'dist', 'coordinator', 'cli', 'twinzone.js');
 
 export function agentConfigPath(lab: string, host: string): string {
   return path.join(labEnv(lab, host).root, 'etc', 'twinzone', 'agent.json');
+}
+
+/**
+ * The groups a host's agent manages: its site's disk groups and pools on the shared SAN,
+ * and the replicas of other sites' groups held on its site's SAN (DR twins import them).
+ */
+function labStorage(lab: string, host: string): { kind: 'vxdg' | 'zpool'; name: string }[] {
+  const config = readLabConfig(lab);
+  const site = config.hosts[host]?.site;
+  const preset = presets[config.preset];
+  if (!preset || !site) return [];
+  const replicatedHere = new Set(preset.replication.filter((r) => r.r2Site === site).map((r) => r.diskGroup));
+  return [
+    ...preset.diskGroups.filter((g) => g.site === site || replicatedHere.has(g.name)).map((g) => ({ kind: 'vxdg' as const, name: g.name })),
+    ...preset.zpools.filter((z) => z.site === site).map((z) => ({ kind: 'zpool' as const, name: z.name })),
+  ];
 }
 
 export function writeAgentConfig(lab: string, host: string): string {
@@ -33,7 +51,7 @@ export function writeAgentConfig(lab: string, host: string): string {
     stateDir: path.join(env.root, 'var', 'twinzone', 'agent'),
     commandPaths,
     commandEnv: { SOLSIM_ROOT: env.root, SOLSIM_LAB: env.lab, SOLSIM_HOST: host },
-    storage: [],
+    storage: labStorage(lab, host),
     timeouts: { defaultMs: 30_000 },
     logLevel: 'debug',
   };
@@ -54,58 +72,137 @@ export interface StartedAgent {
   log: string;
 }
 
+interface Listening {
+  address: string;
+  pid: number;
+  log: string;
+}
+
+/** How often a starting daemon's log is read for its "listening" line. */
+const LOG_POLL_MS = 25;
+
+/**
+ * Starts `twinzone ARGS` detached with its stdout and stderr going straight into logFile
+ * (not through this process: a daemon started by the lab CLI outlives it, and a pipe to a
+ * parent that exited would fail its log writes), and resolves once the file shows its
+ * "listening" line with the address. Rejects, killing the process, if the daemon exits or
+ * stays silent past timeoutMs.
+ */
+function spawnDaemon(what: string, args: string[], logFile: string, timeoutMs: number): Promise<Listening> {
+  fs.mkdirSync(path.dirname(logFile), { recursive: true });
+  const fd = fs.openSync(logFile, 'a');
+  const from = fs.fstatSync(fd).size;
+  const child = spawn(process.execPath, [TWINZONE_CLI(), ...args], { detached: true, stdio: ['ignore', fd, fd] });
+  fs.closeSync(fd);
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    let exited: number | null | undefined;
+    child.once('exit', (code) => (exited = code));
+    const poll = () => {
+      const text = fs.readFileSync(logFile, 'utf8').slice(from);
+      for (const line of text.split('\n')) {
+        if (!line.startsWith('{')) continue;
+        try {
+          const rec = JSON.parse(line) as { msg?: string; address?: string; pid?: number };
+          if (rec.msg === 'listening' && rec.address && rec.pid === child.pid) {
+            child.removeAllListeners('exit');
+            child.unref();
+            resolve({ address: rec.address, pid: child.pid!, log: logFile });
+            return;
+          }
+        } catch {
+          /* a line still being written */
+        }
+      }
+      if (exited !== undefined) return reject(new LabError(`${what} exited ${exited} before listening (log: ${logFile})`));
+      if (Date.now() - started > timeoutMs) {
+        child.kill('SIGKILL');
+        return reject(new LabError(`${what} did not report listening within ${timeoutMs} ms (log: ${logFile})`));
+      }
+      setTimeout(poll, LOG_POLL_MS);
+    };
+    poll();
+  });
+}
+
 /** Starts the agent of one host and waits until it listens. */
-export function startAgent(labDir: string, host: string, opts: { timeoutMs?: number; keepConfig?: boolean } = {}): Promise<StartedAgent> {
+export async function startAgent(labDir: string, host: string, opts: { timeoutMs?: number; keepConfig?: boolean } = {}): Promise<StartedAgent> {
   const lab = path.resolve(labDir);
-  const timeoutMs = opts.timeoutMs ?? 20_000;
   // A test may have edited the configuration (shorter timeouts, say): keep it then.
   const config = opts.keepConfig && fs.existsSync(agentConfigPath(lab, host)) ? agentConfigPath(lab, host) : writeAgentConfig(lab, host);
-  const logFile = path.join(lab, 'logs', `agent-${host}.log`);
-  fs.mkdirSync(path.dirname(logFile), { recursive: true });
-  const logStream = fs.createWriteStream(logFile, { flags: 'a' });
-  const child = spawn(process.execPath, [TWINZONE_CLI(), 'agent', 'run', '--config', config], {
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const agent = await spawnDaemon(`agent on ${host}`, ['agent', 'run', '--config', config], path.join(lab, 'logs', `agent-${host}.log`), opts.timeoutMs ?? 20_000);
+  withLock(labLock(lab), () => {
+    const cfg = readLabConfig(lab);
+    cfg.hosts[host]!.agent = agent;
+    writeLabConfig(lab, cfg);
   });
-  child.stderr.pipe(logStream);
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => fail(new LabError(`agent on ${host} did not report listening within ${timeoutMs} ms (log: ${logFile})`)), timeoutMs);
-    const lines = readline.createInterface({ input: child.stdout });
-    let settled = false;
-    const fail = (err: Error) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      child.kill('SIGKILL');
-      reject(err);
-    };
-    child.once('exit', (code) => fail(new LabError(`agent on ${host} exited ${code} before listening (log: ${logFile})`)));
-    lines.on('line', (line) => {
-      logStream.write(line + '\n');
-      if (settled) return;
-      try {
-        const rec = JSON.parse(line) as { msg?: string; address?: string };
-        if (rec.msg === 'listening' && rec.address) {
-          settled = true;
-          clearTimeout(timer);
-          child.removeAllListeners('exit');
-          // The agent outlives this process when started from the lab CLI.
-          child.unref();
-          (child.stdout as unknown as { unref?: () => void }).unref?.();
-          (child.stderr as unknown as { unref?: () => void }).unref?.();
-          const agent = { address: rec.address, pid: child.pid!, log: logFile };
-          withLock(labLock(lab), () => {
-            const cfg = readLabConfig(lab);
-            cfg.hosts[host]!.agent = agent;
-            writeLabConfig(lab, cfg);
-          });
-          resolve({ host, ...agent });
-        }
-      } catch {
-        /* not a JSON line */
-      }
-    });
+  return { host, ...agent };
+}
+
+export interface StartedCoordinator extends Listening {
+  config: string;
+  db: string;
+}
+
+export function coordinatorDir(lab: string): string {
+  return path.join(path.resolve(lab), 'coordinator');
+}
+
+/**
+ * Writes DIR/coordinator/coordinator.json pointing at the lab's inventory (rewritten
+ * from the running agents' addresses, so start the agents first), unless keepConfig and
+ * one is there (a test that edited it).
+ */
+export function writeCoordinatorConfig(labDir: string, opts: { inventory?: LabInventoryOptions; keepConfig?: boolean } = {}): string {
+  const dir = coordinatorDir(labDir);
+  const file = path.join(dir, 'coordinator.json');
+  if (opts.keepConfig && fs.existsSync(file)) return file;
+  fs.mkdirSync(dir, { recursive: true });
+  const inventory = writeLabInventory(labDir, opts.inventory);
+  // Lab leases are short (the inventory's policy); the restart grace follows suit.
+  const config = { listen: '127.0.0.1:0', inventory, leases: { marginMs: 1_000, graceMs: 5_000 }, logLevel: 'debug' };
+  fs.writeFileSync(file, JSON.stringify(config, null, 2) + '\n');
+  return file;
+}
+
+/** Starts the lab's coordinator (after its agents) and records it in lab.json. */
+export async function startCoordinator(
+  labDir: string,
+  opts: { timeoutMs?: number; keepConfig?: boolean; inventory?: LabInventoryOptions } = {},
+): Promise<StartedCoordinator> {
+  const lab = path.resolve(labDir);
+  const config = writeCoordinatorConfig(lab, opts);
+  const db = path.join(coordinatorDir(lab), 'twinzone.db');
+  const running = await spawnDaemon('coordinator', ['coordinator', 'run', '--config', config, '--db', db], path.join(lab, 'logs', 'coordinator.log'), opts.timeoutMs ?? 20_000);
+  const started = { ...running, config, db };
+  withLock(labLock(lab), () => {
+    const cfg = readLabConfig(lab);
+    cfg.coordinator = started;
+    writeLabConfig(lab, cfg);
   });
+  return started;
+}
+
+/** Stops the lab's coordinator (SIGTERM, then SIGKILL after the grace period); false if none ran. */
+export async function stopCoordinator(labDir: string, graceMs = 15_000): Promise<boolean> {
+  const lab = path.resolve(labDir);
+  const coordinator = readLabConfig(lab).coordinator;
+  if (!coordinator) return false;
+  await stopProcess(coordinator.pid, graceMs);
+  withLock(labLock(lab), () => {
+    const cfg = readLabConfig(lab);
+    delete cfg.coordinator;
+    writeLabConfig(lab, cfg);
+  });
+  return true;
+}
+
+async function stopProcess(pid: number, graceMs: number): Promise<void> {
+  if (!processAlive(pid)) return;
+  process.kill(pid, 'SIGTERM');
+  const deadline = Date.now() + graceMs;
+  while (processAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  if (processAlive(pid)) process.kill(pid, 'SIGKILL');
 }
 
 /** Starts an agent for every host that is powered on. */
@@ -128,12 +225,7 @@ export async function stopAgent(labDir: string, host: string, graceMs = 10_000):
   const lab = path.resolve(labDir);
   const agent = readLabConfig(lab).hosts[host]?.agent;
   if (!agent) return false;
-  if (processAlive(agent.pid)) {
-    process.kill(agent.pid, 'SIGTERM');
-    const deadline = Date.now() + graceMs;
-    while (processAlive(agent.pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    if (processAlive(agent.pid)) process.kill(agent.pid, 'SIGKILL');
-  }
+  await stopProcess(agent.pid, graceMs);
   withLock(labLock(lab), () => {
     const cfg = readLabConfig(lab);
     delete cfg.hosts[host]!.agent;

@@ -16,6 +16,8 @@ export interface LabConfig {
   preset: string;
   sites: Record<string, { hosts: string[] }>;
   hosts: Record<string, LabHost>;
+  /** The twinzone coordinator, while the lab is up (started after the agents). */
+  coordinator?: { address: string; pid: number; log: string; config: string; db: string };
 }
 
 export function labConfigPath(lab: string): string {

@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import { TwinzoneError } from '../../shared/errors/twinzone-error.js';
+import { RunKind } from '../../shared/gen/twinzone/v1/control.js';
+import { ZoneState } from '../../shared/gen/twinzone/v1/common.js';
+import { parseArgs, UsageError } from './cli-args.js';
+import { renderPlan } from './commands/plan.js';
+import { kindFor, runRequest } from './commands/run-kinds.js';
+import { renderStatus } from './commands/status.js';
+import { coordinatorAddress } from './control-client.js';
+import { ExitCode, exitCodeFor, UNREACHABLE_FIELD } from './exit-codes.js';
+import { globalOptions } from './operator-commands.js';
+import { ProgressRenderer } from './render/progress.js';
+import { formatBytes, formatDuration, formatTable } from './render/table.js';
+
+const U = 'usage';
+
+describe('CLI arguments', () => {
+  it('takes positionals, options with values (also --x=v) and flags', () => {
+    const a = parseArgs(['db01', '--to', 'hostB', '--via-file=/var/tmp/a.pax'], { positionals: ['ZONE'], options: ['--to', '--via-file'] }, U);
+    expect(a).toEqual({ positionals: ['db01'], options: { '--to': 'hostB', '--via-file': '/var/tmp/a.pax' }, flags: new Set() });
+  });
+
+  it('refuses unknown options, missing values, missing and extra positionals', () => {
+    expect(() => parseArgs(['db01', '--frob'], { positionals: ['ZONE'] }, U)).toThrow(/unknown option --frob/);
+    expect(() => parseArgs(['db01', '--to'], { positionals: ['ZONE'], options: ['--to'] }, U)).toThrow(/--to needs a value/);
+    expect(() => parseArgs([], { positionals: ['ZONE'] }, U)).toThrow(/missing ZONE/);
+    expect(() => parseArgs(['a', 'b'], { positionals: ['ZONE?'] }, U)).toThrow(/unexpected argument b/);
+    expect(() => parseArgs(['a', '--to', 'x', '--to', 'y'], { positionals: ['ZONE'], options: ['--to'] }, U)).toThrow(UsageError);
+  });
+
+  it('pulls the global options out anywhere on the line', () => {
+    expect(globalOptions(['status', '--json', '--coordinator', '10.0.0.9:7430', 'db01'])).toEqual({ rest: ['status', 'db01'], coordinator: '10.0.0.9:7430', json: true, verbose: false });
+    expect(() => globalOptions(['--coordinator'])).toThrow(/HOST:PORT/);
+  });
+
+  it('finds the coordinator from the flag, else TWINZONE_COORDINATOR, else 127.0.0.1:7430', () => {
+    expect(coordinatorAddress('h:1', { TWINZONE_COORDINATOR: 'e:2' })).toBe('h:1');
+    expect(coordinatorAddress(undefined, { TWINZONE_COORDINATOR: 'e:2' })).toBe('e:2');
+    expect(coordinatorAddress(undefined, {})).toBe('127.0.0.1:7430');
+  });
+
+  it('maps run words to kinds; --site turns switchover and failover into their DR forms', () => {
+    expect(kindFor('switchover', undefined, U)).toBe(RunKind.RUN_KIND_SWITCHOVER);
+    expect(kindFor('switchover', 'dc2', U)).toBe(RunKind.RUN_KIND_DR_SWITCHOVER);
+    expect(kindFor('failover', 'dc2', U)).toBe(RunKind.RUN_KIND_DR_FAILOVER);
+    expect(() => kindFor('teleport', undefined, U)).toThrow(/unknown run kind teleport/);
+  });
+
+  it('builds the RunRequest and refuses options that do not belong to the kind', () => {
+    const args = parseArgs(['db01', '--to', 'hostB'], { positionals: ['ZONE'], options: ['--to'] }, U);
+    expect(runRequest(RunKind.RUN_KIND_SWITCHOVER, 'db01', args, U)).toEqual({ kind: RunKind.RUN_KIND_SWITCHOVER, zone: 'db01', targetHost: 'hostB', site: '', viaFile: '' });
+    const viaFile = parseArgs(['db01', '--via-file', '/x'], { positionals: ['ZONE'], options: ['--via-file'] }, U);
+    expect(() => runRequest(RunKind.RUN_KIND_SWITCHOVER, 'db01', viaFile, U)).toThrow(/only for migrate/);
+    const noSite = parseArgs(['db01'], { positionals: ['ZONE'] }, U);
+    expect(() => runRequest(RunKind.RUN_KIND_DR_FAILOVER, 'db01', noSite, U)).toThrow(/needs --site/);
+  });
+});
+
+describe('exit codes', () => {
+  it('0 ok, 1 refused or failed, 2 bad input, 3 coordinator unreachable', () => {
+    expect(ExitCode).toEqual({ Ok: 0, Failed: 1, Usage: 2, Unreachable: 3 });
+    expect(exitCodeFor(new TwinzoneError('LEASE_HELD', 'x'))).toBe(1);
+    expect(exitCodeFor(new TwinzoneError('INVALID_ARGUMENT', 'x'))).toBe(2);
+    expect(exitCodeFor(new TwinzoneError('AGENT_UNREACHABLE', 'x', { fields: { [UNREACHABLE_FIELD]: '127.0.0.1:1' } }))).toBe(3);
+    // An agent the coordinator could not reach is a refused operation, not a missing coordinator.
+    expect(exitCodeFor(new TwinzoneError('AGENT_UNREACHABLE', 'x', { fields: { host: 'hostB' } }))).toBe(1);
+  });
+});
+
+describe('rendering', () => {
+  it('pads table columns and formats durations and sizes', () => {
+    expect(formatTable(['A', 'BB'], [['xyz', '1'], ['q', '22']])).toBe('A    BB\nxyz  1\nq    22\n');
+    expect([formatDuration(340), formatDuration(1234), formatDuration(125_000)]).toEqual(['340 ms', '1.2 s', '2 min 5 s']);
+    expect([formatBytes(512), formatBytes(3 * 1024 * 1024)]).toEqual(['512 B', '3.0 MiB']);
+  });
+
+  it('prints a status with live host, lease and twin states', () => {
+    const text = renderStatus({
+      zones: [
+        {
+          zone: 'db01',
+          liveHost: 'hostA',
+          lease: { holder: 'hostA', epoch: 3, state: 'held', expiresInMs: 12_000 },
+          twins: [
+            { host: 'hostA', role: 'primary', state: ZoneState.ZONE_STATE_RUNNING },
+            { host: 'hostB', role: 'bc', state: ZoneState.ZONE_STATE_CONFIGURED },
+          ],
+          activeRun: '',
+        },
+      ],
+      hosts: [{ host: 'hostA', site: 'dc1', address: '127.0.0.1:1', reachable: true, confirmedDown: false, lastRenewalAgeMs: 0 }],
+    });
+    expect(text).toContain('db01  hostA    held   hostA   3      in 12.0 s  hostA(primary):running hostB(bc):configured  -');
+    expect(text).toContain('hostA  dc1   127.0.0.1:1  yes');
+  });
+
+  it('prints a plan with each host\'s exact command lines and the warnings', () => {
+    const text = renderPlan({
+      steps: [{ index: 5, name: 'deport-storage', host: 'hostA', description: 'hostA: vxdg deport dbdg', undo: 'import-storage on hostA', commands: [{ host: 'hostA', argv: ['/usr/sbin/vxdg', 'deport', 'dbdg'] }] }],
+      warnings: ['step 9 boot-zone on hostB: cannot boot db01: it is configured'],
+    });
+    expect(text).toContain('step 5 deport-storage:\n  hostA# /usr/sbin/vxdg deport dbdg\n');
+    expect(text).toContain('warnings:\n  step 9 boot-zone');
+  });
+
+  it('prints progress with timings from the run start, and transfers with rate and ETA', () => {
+    const r = new ProgressRenderer({ showCommands: false });
+    expect(r.render({ runId: 'r1', atMs: 1000, event: { $case: 'started', value: { kind: 'migrate', zone: 'web01', source: 'hostA', target: 'hostB', steps: 3 } } })).toBe(
+      'run r1: migrate of web01 from hostA to hostB, 3 steps\n',
+    );
+    expect(r.render({ runId: 'r1', atMs: 3500, event: { $case: 'stepFinished', value: { index: 1, name: 'pull-zonepath', host: 'hostB', ok: true, outcome: 'extracted', durationMs: 2500, commands: [], error: undefined, undo: false } } })).toBe(
+      '[    2.5 s] step 1 pull-zonepath on hostB done: extracted (2.5 s)\n',
+    );
+    expect(r.transferLine(2, 0, 100 * 1024 * 1024, 0)).toBe('step 2 transfer 0 B of 100.0 MiB (0%)');
+    expect(r.transferLine(2, 50 * 1024 * 1024, 100 * 1024 * 1024, 5000)).toBe('step 2 transfer 50.0 MiB of 100.0 MiB (50%) at 10.0 MiB/s, ETA 5.0 s');
+  });
+});

@@ -1,0 +1,29 @@
+// The run kinds as the CLI names them, and the RunRequest a command line makes.
+import { RunKind, type RunRequest } from '../../../shared/gen/twinzone/v1/control.js';
+import { UsageError, type ParsedArgs } from '../cli-args.js';
+
+export const KIND_WORDS: Record<string, RunKind> = {
+  switchover: RunKind.RUN_KIND_SWITCHOVER,
+  failover: RunKind.RUN_KIND_FAILOVER,
+  migrate: RunKind.RUN_KIND_MIGRATE,
+  fallback: RunKind.RUN_KIND_FALLBACK,
+  'dr-switchover': RunKind.RUN_KIND_DR_SWITCHOVER,
+  'dr-failover': RunKind.RUN_KIND_DR_FAILOVER,
+};
+
+/** `switchover --site S` and `failover --site S` are the DR forms (another site). */
+export function kindFor(word: string, site: string | undefined, usage: string): RunKind {
+  const kind = KIND_WORDS[site && (word === 'switchover' || word === 'failover') ? `dr-${word}` : word];
+  if (kind === undefined) throw new UsageError(`unknown run kind ${word} (one of ${Object.keys(KIND_WORDS).join(', ')}); usage: ${usage}`);
+  return kind;
+}
+
+export function runRequest(kind: RunKind, zone: string, args: ParsedArgs, usage: string): RunRequest {
+  const site = args.options['--site'] ?? '';
+  const dr = kind === RunKind.RUN_KIND_DR_SWITCHOVER || kind === RunKind.RUN_KIND_DR_FAILOVER;
+  if (dr && !site) throw new UsageError(`a DR run needs --site SITE (the site to move to); usage: ${usage}`);
+  if (!dr && site) throw new UsageError(`--site is only for DR runs (dr-switchover, dr-failover); usage: ${usage}`);
+  const viaFile = args.options['--via-file'] ?? '';
+  if (viaFile && kind !== RunKind.RUN_KIND_MIGRATE) throw new UsageError(`--via-file is only for migrate; usage: ${usage}`);
+  return { kind, zone, targetHost: args.options['--to'] ?? '', site, viaFile };
+}

@@ -1,0 +1,115 @@
+// The operator commands, dispatched by name, with what they share: the global options
+// (--coordinator HOST:PORT, else $TWINZONE_COORDINATOR, else 127.0.0.1:7430; --json;
+// --verbose), and one way of reporting a failure: a sentence plus what to do next on
+// stderr, or {error: {...}} on stdout with --json, and the exit code from exit-codes.ts.
+import { isTwinzoneError, TwinzoneError } from '../../shared/errors/twinzone-error.js';
+import { UsageError } from './cli-args.js';
+import type { CliContext, CommandFn } from './cli-context.js';
+import { confirmDownCommand } from './commands/confirm-down.js';
+import { declareDisasterCommand } from './commands/declare-disaster.js';
+import { deltasCommand } from './commands/deltas.js';
+import { eventsCommand } from './commands/events.js';
+import { historyCommand } from './commands/history.js';
+import { hostsCommand } from './commands/hosts.js';
+import { leaseCommand } from './commands/lease-show.js';
+import { planCommand } from './commands/plan.js';
+import { runCommand } from './commands/run.js';
+import { statusCommand } from './commands/status.js';
+import { Control, coordinatorAddress } from './control-client.js';
+import { ExitCode, exitCodeFor } from './exit-codes.js';
+import { errorJson } from './render/json.js';
+
+export const OPERATOR_COMMANDS: Record<string, CommandFn> = {
+  status: statusCommand,
+  hosts: hostsCommand,
+  plan: planCommand,
+  switchover: runCommand('switchover'),
+  failover: runCommand('failover'),
+  migrate: runCommand('migrate'),
+  fallback: runCommand('fallback'),
+  dr: runCommand('dr'),
+  'declare-disaster': declareDisasterCommand,
+  'confirm-down': confirmDownCommand,
+  deltas: deltasCommand,
+  lease: leaseCommand,
+  history: historyCommand,
+  events: eventsCommand,
+};
+
+export const OPERATOR_HELP = `Operator commands (talk to the coordinator; each takes --json and --coordinator HOST:PORT):
+  status [ZONE]                            zones, where they run, leases, twins; hosts
+  hosts                                    hosts with reachability and confirm-down
+  plan KIND ZONE [--to H] [--site S] [--via-file P]
+                                           steps and exact command lines per host (changes nothing)
+  switchover ZONE [--to HOST]              planned move inside a site (--site S: to another site)
+  failover ZONE [--to HOST]                unplanned move off a dead or partitioned holder
+  migrate ZONE --to HOST [--via-file PATH] first-time migration (streamed pax archive)
+  fallback ZONE [--to HOST]                back to the previous twin
+  dr switchover|failover ZONE --site S     moves across sites (failover after declare-disaster)
+  declare-disaster --site S                declare a site lost
+  confirm-down HOST                        vouch that a host is down; its leases may move
+  deltas ZONE --from A --to B              attach deltas for a host pair
+  deltas accept ZONE --from A --to B --all accept them (recorded)
+  lease show ZONE                          a zone's lease
+  history [ZONE]                           runs with steps, commands and durations
+  events [--zone Z] [--who W]              the audit log
+Exit codes: 0 ok, 1 the run or operation failed or was refused, 2 bad usage or input, 3 coordinator unreachable.
+`;
+
+/** Pulls --coordinator/--json/--verbose out wherever they are, so each command parses only its own. */
+export function globalOptions(argv: readonly string[]): { rest: string[]; coordinator?: string; json: boolean; verbose: boolean } {
+  const rest: string[] = [];
+  let coordinator: string | undefined;
+  let json = false;
+  let verbose = false;
+  for (let i = 0; i < argv.length; i += 1) {
+    const a = argv[i]!;
+    if (a === '--json') json = true;
+    else if (a === '--verbose') verbose = true;
+    else if (a === '--coordinator' || a.startsWith('--coordinator=')) {
+      const value = a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[++i];
+      if (!value || value.startsWith('--')) throw new UsageError('--coordinator needs HOST:PORT');
+      coordinator = value;
+    } else rest.push(a);
+  }
+  return { rest, coordinator, json, verbose };
+}
+
+/** The catalogue's hint, except where the CLI knows better: its own coordinator not answering. */
+function nextStep(err: TwinzoneError): string {
+  if (exitCodeFor(err) === ExitCode.Unreachable) {
+    return 'check that twinzone coordinator runs there, or point --coordinator HOST:PORT (or TWINZONE_COORDINATOR) at it';
+  }
+  return err.hint;
+}
+
+export async function runOperatorCommand(
+  command: string,
+  argv: readonly string[],
+  io: { out: (s: string) => void; err: (s: string) => void; env: NodeJS.ProcessEnv },
+): Promise<number> {
+  const fn = OPERATOR_COMMANDS[command]!;
+  let json = argv.includes('--json');
+  let control: Control | undefined;
+  try {
+    const g = globalOptions(argv);
+    json = g.json;
+    const address = coordinatorAddress(g.coordinator, io.env);
+    if (g.verbose) io.err(`twinzone: coordinator ${address}\n`);
+    control = new Control(address);
+    const ctx: CliContext = { control, json, out: io.out, err: io.err };
+    return await fn(ctx, g.rest);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      if (json) io.out(errorJson(new TwinzoneError('INVALID_ARGUMENT', err.message)));
+      else io.err(`twinzone ${command}: ${err.message}\n`);
+      return ExitCode.Usage;
+    }
+    if (!isTwinzoneError(err)) throw err;
+    if (json) io.out(errorJson(err));
+    else io.err(`twinzone ${command}: ${err.message}\n  next: ${nextStep(err)}\n`);
+    return exitCodeFor(err);
+  } finally {
+    control?.close();
+  }
+}

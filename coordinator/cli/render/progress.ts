@@ -1,0 +1,63 @@
+// A run's progress, line by line as it happens: each step when it starts and when it
+// ends with its duration, the commands it ran, archive transfers with bytes, rate and
+// ETA, waits for an operator, and the final state. Pure apart from its own memory of
+// when each transfer started (for the rate).
+import type { RunProgress } from '../../../shared/gen/twinzone/v1/control.js';
+import { formatBytes, formatDuration } from './table.js';
+
+const where = (host: string) => (host ? ` on ${host}` : '');
+
+export class ProgressRenderer {
+  private runStartedAtMs = 0;
+  private readonly transferStart = new Map<number, { atMs: number; bytes: number }>();
+
+  constructor(private readonly opts: { showCommands: boolean } = { showCommands: true }) {}
+
+  render(p: RunProgress): string {
+    const e = p.event;
+    if (!e) return '';
+    const at = this.runStartedAtMs === 0 ? '' : `[${formatDuration(p.atMs - this.runStartedAtMs).padStart(9)}] `;
+    switch (e.$case) {
+      case 'started':
+        this.runStartedAtMs = p.atMs;
+        return `run ${p.runId}: ${e.value.kind} of ${e.value.zone}${e.value.source ? ` from ${e.value.source}` : ''} to ${e.value.target}, ${e.value.steps} steps\n`;
+      case 'stepStarted': {
+        const s = e.value;
+        return `${at}${s.undo ? 'undo ' : ''}step ${s.index} ${s.name}${where(s.host)}${s.epoch ? ` (epoch ${s.epoch})` : ''} ...\n`;
+      }
+      case 'stepFinished': {
+        const s = e.value;
+        const head = `${at}${s.undo ? 'undo ' : ''}step ${s.index} ${s.name}${where(s.host)} ${s.ok ? 'done' : 'FAILED'}: ${s.outcome || (s.ok ? 'ok' : 'failed')} (${formatDuration(s.durationMs)})\n`;
+        const cmds = this.opts.showCommands ? s.commands.map((c) => `             $ ${c.argv.join(' ')}  → exit ${c.exitCode}, ${formatDuration(c.durationMs)}\n`).join('') : '';
+        const err = s.error ? `             ${s.error.code}: ${s.error.message}\n` : '';
+        return head + cmds + err;
+      }
+      case 'transfer':
+        return at + this.transferLine(e.value.index, e.value.bytes, e.value.totalBytes, p.atMs) + '\n';
+      case 'waiting': {
+        const details = Object.entries(e.value.details).map(([k, v]) => `             ${k}: ${v}\n`).join('');
+        return `${at}step ${e.value.index} waiting: ${e.value.reason}\n${details}`;
+      }
+      case 'finished':
+        return `${at}run ${p.runId} ${e.value.state}${e.value.reason ? `: ${e.value.reason}` : ''}\n`;
+    }
+  }
+
+  /** "transfer 120.0 MiB of 1.0 GiB (11%) at 40.0 MiB/s, ETA 23.0 s". */
+  transferLine(index: number, bytes: number, totalBytes: number, atMs: number): string {
+    const start = this.transferStart.get(index);
+    if (!start) this.transferStart.set(index, { atMs, bytes });
+    const elapsedMs = start ? atMs - start.atMs : 0;
+    const rate = start && elapsedMs > 0 ? ((bytes - start.bytes) * 1000) / elapsedMs : 0;
+    let text = `step ${index} transfer ${formatBytes(bytes)}`;
+    if (totalBytes > 0) text += ` of ${formatBytes(totalBytes)} (${Math.floor((bytes * 100) / totalBytes)}%)`;
+    if (rate > 0) {
+      text += ` at ${formatBytes(Math.round(rate))}/s`;
+      if (totalBytes > bytes) text += `, ETA ${formatDuration(((totalBytes - bytes) * 1000) / rate)}`;
+    }
+    return text;
+  }
+}
+
+/** Exit code 0 only for a run that ended in this state. */
+export const RUN_SUCCEEDED = 'succeeded';

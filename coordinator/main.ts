@@ -1,0 +1,117 @@
+// `twinzone coordinator run --config FILE --db FILE`: the coordinator as a system
+// service. Logs are pino JSON on stdout. A bad configuration or inventory exits 2 with
+// one line per problem on stderr (file, line, field), before anything is opened.
+// Unfinished runs are resumed or rolled back before the Control service accepts a call
+// (I4), and zones already running without a lease are adopted by their host
+// (adopt-leases.ts); SIGTERM stops accepting calls, lets the sequencer reach a step boundary, closes
+// the agent channels and the database.
+import { ConfigError } from '../shared/config/load-config.js';
+import { isTwinzoneError } from '../shared/errors/twinzone-error.js';
+import { startServer } from '../shared/grpc/serve.js';
+import { createLogger } from '../shared/log/create-logger.js';
+import { systemClock } from '../shared/time/clock.js';
+import { AgentPool } from './agents/agent-pool.js';
+import { adoptRunningZones } from './adopt-leases.js';
+import { applyInventory } from './apply-inventory.js';
+import { controlBinding } from './control/control-service.js';
+import { loadCoordinatorConfig } from './coordinator-config.js';
+import { loadInventory } from './inventory/load-inventory.js';
+import { LeaseManager } from './leases/lease-manager.js';
+import { createRunSequencer } from './runs-factory.js';
+import { openDatabase } from './store/open-database.js';
+
+const USAGE = 'usage: twinzone coordinator run --config FILE --db FILE\n';
+/** Streams of running runs get this long to end on their own after SIGTERM. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
+function option(argv: string[], name: string): string | undefined {
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1] : undefined;
+}
+
+function problems(what: string, err: ConfigError): string {
+  return `twinzone coordinator: invalid ${what}:\n${err.problems.map((p) => `  ${p}`).join('\n')}\n`;
+}
+
+export async function runCoordinator(argv: string[]): Promise<number> {
+  const configFile = option(argv, '--config');
+  const dbFile = option(argv, '--db');
+  if (!configFile || !dbFile || argv.length !== 4) {
+    process.stderr.write(USAGE);
+    return 2;
+  }
+  let config;
+  let inventory;
+  try {
+    config = loadCoordinatorConfig(configFile);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(problems('configuration', err));
+      return 2;
+    }
+    throw err;
+  }
+  try {
+    inventory = loadInventory(config.inventory);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(problems('inventory', err));
+      return 2;
+    }
+    throw err;
+  }
+
+  const log = createLogger({ name: 'coordinator', level: config.logLevel });
+  const clock = systemClock;
+  let store;
+  try {
+    store = openDatabase(dbFile);
+  } catch (err) {
+    // A database newer than this build, or on a file system without WAL: the operator's to fix.
+    if (isTwinzoneError(err)) {
+      process.stderr.write(`twinzone coordinator: cannot open the database ${dbFile}: ${err.message}; ${err.hint}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  applyInventory(store, inventory, clock);
+  const agents = new AgentPool({ addresses: Object.fromEntries(inventory.hosts.map((h) => [h.name, h.agent])), log });
+  const leases = new LeaseManager({ store, clock, log, marginMs: config.leases.marginMs, graceMs: config.leases.graceMs });
+  leases.rearmAfterRestart();
+  const sequencer = createRunSequencer({ store, leases, agents, inventory, clock, log });
+  const resumed = await sequencer.resumeAll();
+  if (resumed.length > 0) log.info({ runs: resumed.map((r) => ({ run: r.runId, state: r.state })) }, 'unfinished runs resumed');
+  // After resuming: a resumed run may have placed a zone; only what is still unleased is adopted.
+  await adoptRunningZones(inventory, leases, agents, log);
+
+  const server = await startServer({ bind: config.listen, log, services: [controlBinding({ store, leases, agents, inventory, sequencer, clock, log })] }).catch(
+    (err: Error) => {
+      log.fatal({ err, listen: config.listen }, 'cannot listen');
+      return null;
+    },
+  );
+  if (!server) {
+    await sequencer.close();
+    agents.closeAll();
+    store.close();
+    return 1;
+  }
+  log.info({ port: server.port, address: server.address, inventory: inventory.file, db: store.file, zones: inventory.zones.length, hosts: inventory.hosts.length }, 'listening');
+
+  return new Promise<number>((resolve) => {
+    const stop = (signal: string) => {
+      log.info({ signal }, 'shutting down');
+      // Both at once: the server stops accepting calls at once and waits for open ones,
+      // and the sequencer brings running runs to a step boundary, which ends their streams.
+      Promise.all([server.close(SHUTDOWN_GRACE_MS), sequencer.close()])
+        .finally(() => {
+          agents.closeAll();
+          store.close();
+          log.info('stopped');
+          resolve(0);
+        });
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+}
