@@ -7,6 +7,7 @@
 // the agent channels and the database.
 import { ConfigError } from '../shared/config/load-config.js';
 import { isTwinzoneError } from '../shared/errors/twinzone-error.js';
+import { leasesBinding } from './control/leases-service.js';
 import { startServer } from '../shared/grpc/serve.js';
 import { createLogger } from '../shared/log/create-logger.js';
 import { systemClock } from '../shared/time/clock.js';
@@ -21,6 +22,9 @@ import { createRunSequencer } from './runs-factory.js';
 import { openDatabase } from './store/open-database.js';
 
 const USAGE = 'usage: twinzone coordinator run --config FILE --db FILE\n';
+/** How often expired leases are swept. */
+const LEASE_SWEEP_MS = 1000;
+
 /** Streams of running runs get this long to end on their own after SIGTERM. */
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -84,7 +88,11 @@ export async function runCoordinator(argv: string[]): Promise<number> {
   // After resuming: a resumed run may have placed a zone; only what is still unleased is adopted.
   await adoptRunningZones(inventory, leases, agents, log);
 
-  const server = await startServer({ bind: config.listen, log, services: [controlBinding({ store, leases, agents, inventory, sequencer, clock, log })] }).catch(
+  const services = [
+    controlBinding({ store, leases, agents, inventory, sequencer, clock, log }),
+    leasesBinding({ leaseManager: leases, store, inventory: () => inventory, log, clock }),
+  ];
+  const server = await startServer({ bind: config.listen, log, services }).catch(
     (err: Error) => {
       log.fatal({ err, listen: config.listen }, 'cannot listen');
       return null;
@@ -98,8 +106,19 @@ export async function runCoordinator(argv: string[]): Promise<number> {
   }
   log.info({ port: server.port, address: server.address, inventory: inventory.file, db: store.file, zones: inventory.zones.length, hosts: inventory.hosts.length }, 'listening');
 
+  // Expired leases become visible as such (with their event) within a second; the rules
+  // already refuse a renewal after expiry, so the sweep only records what happened.
+  const sweep = setInterval(() => {
+    try {
+      leases.expireDue();
+    } catch (err) {
+      log.error({ err }, 'lease expiry sweep failed');
+    }
+  }, LEASE_SWEEP_MS);
+
   return new Promise<number>((resolve) => {
     const stop = (signal: string) => {
+      clearInterval(sweep);
       log.info({ signal }, 'shutting down');
       // Both at once: the server stops accepting calls at once and waits for open ones,
       // and the sequencer brings running runs to a step boundary, which ends their streams.

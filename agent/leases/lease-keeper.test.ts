@@ -96,6 +96,27 @@ async function started(): Promise<number> {
 }
 
 describe('LeaseKeeper', () => {
+  it('picks up a lease granted to this host after it started, within one renewal period', async () => {
+    await keeper.stop();
+    server.leases = [];
+    keeper = new LeaseKeeper({
+      host: 'hostA',
+      port: grpcLeasesPort(server.address),
+      clock,
+      log: opTestLog,
+      opContext: () => makeOpContext({ runner, fsRoot }),
+      watchdog: { feed: (zones) => feeds.push(zones), standDown: async () => undefined },
+    });
+    await step(); // lists: nothing held yet
+    expect(keeper.snapshot().db01).toBeUndefined();
+    // A run commits db01 to this host; its first TTL starts now.
+    server.leases = [db01Lease()];
+    await step(TTL / 3);
+    await step();
+    expect(keeper.snapshot().db01).toMatchObject({ status: 'held' });
+    expect(server.renewals.some((r) => r.renewals.some((z) => z.zone === 'db01'))).toBe(true);
+  });
+
   it('lists the host\'s leases, then renews them in one call every TTL/3', async () => {
     await started();
     expect(server.lists).toEqual([{ host: 'hostA' }]);

@@ -38,7 +38,11 @@ export interface LeaseKeeperOptions {
   watchdogGraceMs?: (sliceMs: number) => number;
   /** Renewal interval until the coordinator says otherwise. */
   initialRenewIntervalMs?: number;
-  /** How often ListHostLeases is asked again, to pick up leases granted here by a run. */
+  /**
+   * How often ListHostLeases is asked again, to pick up leases granted here by a run.
+   * Default: every renewal period (TTL/3), so a lease a run commits to this host is
+   * renewed long before its first TTL runs out.
+   */
   relistIntervalMs?: number;
   /** How often the watchdog is fed. */
   feedIntervalMs?: number;
@@ -125,7 +129,7 @@ export class LeaseKeeper {
   }
 
   private async list(sentMono: number): Promise<void> {
-    this.nextListMono = sentMono + (this.o.relistIntervalMs ?? 30_000);
+    this.nextListMono = sentMono + (this.o.relistIntervalMs ?? this.renewIntervalMs);
     let res;
     try {
       res = await this.o.port.list(this.o.host, this.callDeadlineMs());
@@ -137,6 +141,8 @@ export class LeaseKeeper {
       return;
     }
     this.setInterval(res.renewIntervalMs);
+    // Now that the coordinator has said how often to renew, list again as often.
+    this.nextListMono = sentMono + (this.o.relistIntervalMs ?? this.renewIntervalMs);
     const listed = new Set(res.leases.map((l) => l.zone));
     for (const lease of res.leases) {
       if (this.fenced.get(lease.zone) === lease.epoch) continue;

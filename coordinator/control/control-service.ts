@@ -66,7 +66,17 @@ export function controlBinding(deps: ControlDeps): ServiceBinding {
         const entry = { what: 'control.start-run', zone: req.run?.zone ?? null, details: { ...req.run } };
         // The refusal of a run that never started is audited here; a started run is
         // journalled by the sequencer, and its final state is recorded below.
-        const started = await audited(deps, ctx, entry, async () => deps.sequencer.start(await planFor(deps, req.run, ctx.signal), OPERATOR));
+        const started = await audited(deps, ctx, entry, async () => {
+          const plan = await planFor(deps, req.run, ctx.signal);
+          // The same run asked again for a zone whose run is blocked (deltas since accepted,
+          // an agent back): continue that run rather than refuse a second one.
+          const waiting = deps.store.runs.unfinishedForZone(plan.zone);
+          if (waiting && waiting.state === 'blocked' && waiting.kind === plan.kind && deps.sequencer.retry) {
+            ctx.log.info({ run: waiting.id, zone: plan.zone }, 'blocked run retried');
+            return { runId: waiting.id, done: deps.sequencer.retry(waiting.id), progress: deps.sequencer.watch(waiting.id) };
+          }
+          return deps.sequencer.start(plan, OPERATOR);
+        });
         ctx.log.info({ run: started.runId, zone: req.run?.zone }, 'run started');
         await streamProgress(started.progress, call, ctx.signal);
         if (!ctx.signal.aborted) {

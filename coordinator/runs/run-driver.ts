@@ -295,7 +295,7 @@ export class RunDriver {
     const accept = w.from === null ? `twinzone deltas accept ${this.plan.zone} --to ${w.host}` : `twinzone deltas accept ${this.plan.zone} --from ${w.from} --to ${w.host}`;
     const reason =
       `attach of ${this.plan.zone} on ${w.host} stopped: ${w.unaccepted.length} software deltas not accepted ${pair}: ${deltasText(w.unaccepted)}. ` +
-      `Review them; accept them with ${accept}, then retry (twinzone retry ${this.runId})`;
+      `Review them; accept them with ${accept}, then start the same run again: it continues run ${this.runId}`;
     this.block('forward', reason, { zone: this.plan.zone, host: w.host, from: w.from, deltas: w.unaccepted, step: step.name });
     return { outcome: { runId: this.runId, state: 'blocked', reason }, retryLater: false };
   }

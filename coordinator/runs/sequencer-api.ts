@@ -23,7 +23,7 @@ export interface RunSequencer {
   resumeAll(): Promise<RunOutcome[]>;
   /**
    * Continues one unfinished run from its journal: a run blocked for an operator (attach
-   * deltas since accepted, `twinzone retry RUN`) or on an agent that is back. A finished
+   * deltas since accepted: the Control service continues it when the same run is asked for again) or on an agent that is back. A finished
    * run answers its outcome; RUN_IN_PROGRESS if it is being driven; RUN_NOT_FOUND.
    */
   retry?(runId: string): Promise<RunOutcome>;

@@ -8,7 +8,7 @@ import { createLab, LabError, labEnv, labStatusAsync, stopLabAsync, SOLSIM_BIN }
 import { bootHost, crashHost, HostPowerError, loseSite } from './host-power.js';
 import { presets } from './presets/bc-dr.js';
 import { writeLabInventory } from './inventory.js';
-import { labAgentsDown, labUp, startAgent, startCoordinator, stopCoordinator } from './processes.js';
+import { labAgentsDown, labUp, labUpWithCoordinator, startAgent, stopCoordinator } from './processes.js';
 import { processAlive } from '../solsim/src/app/app-control.js';
 import { readLabConfig } from '../solsim/src/state/lab-config.js';
 
@@ -103,7 +103,8 @@ async function run(argv: string[]): Promise<number> {
       else {
         bootHost(env);
         // A booted host starts its agent as a service would, if the lab is up.
-        if (Object.values(readLabConfig(env.lab).hosts).some((h) => h.agent)) await startAgent(env.lab, host!);
+        const lab = readLabConfig(env.lab);
+        if (Object.values(lab.hosts).some((h) => h.agent)) await startAgent(env.lab, host!, { coordinator: lab.coordinator?.address });
       }
       process.stdout.write(`${host} ${command === 'crash' ? 'crashed (power lost)' : 'booted'}\n`);
       return 0;
@@ -128,16 +129,19 @@ async function run(argv: string[]): Promise<number> {
     }
     case 'up': {
       const [dir] = requireArgs(args, ['DIR']);
-      const started = await labUp(dir!);
-      for (const a of started) process.stdout.write(`${a.host}: agent ${a.address} (pid ${a.pid}, log ${a.log})\n`);
-      if (started.length === 0) process.stdout.write('every agent was already running\n');
       const running = readLabConfig(path.resolve(dir!)).coordinator;
-      if (running && processAlive(running.pid)) process.stdout.write(`coordinator already running at ${running.address}\n`);
-      else {
-        const c = await startCoordinator(dir!);
-        process.stdout.write(`coordinator: ${c.address} (pid ${c.pid}, log ${c.log}, db ${c.db})\n`);
-        process.stdout.write(`Talk to it: TWINZONE_COORDINATOR=${c.address} node dist/coordinator/cli/twinzone.js status\n`);
+      if (running && processAlive(running.pid)) {
+        const started = await labUp(dir!, { coordinator: running.address });
+        for (const a of started) process.stdout.write(`${a.host}: agent ${a.address} (pid ${a.pid}, log ${a.log})\n`);
+        if (started.length === 0) process.stdout.write('every agent was already running\n');
+        process.stdout.write(`coordinator already running at ${running.address}\n`);
+        return 0;
       }
+      const { agents, coordinator: c } = await labUpWithCoordinator(dir!);
+      for (const a of agents) process.stdout.write(`${a.host}: agent ${a.address} (pid ${a.pid}, log ${a.log})\n`);
+      if (agents.length === 0) process.stdout.write('every agent was already running\n');
+      process.stdout.write(`coordinator: ${c.address} (pid ${c.pid}, log ${c.log}, db ${c.db})\n`);
+      process.stdout.write(`Talk to it: TWINZONE_COORDINATOR=${c.address} node dist/coordinator/cli/twinzone.js status\n`);
       return 0;
     }
     case 'down': {

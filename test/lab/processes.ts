@@ -6,6 +6,7 @@
 // line, never a sleep; lab.json records each daemon's address and pid.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { COMMAND_NAMES } from '../../agent/platform/command-runner.js';
 import { repoRoot, solsimBinDir } from '../solsim/src/repo-paths.js';
@@ -39,14 +40,16 @@ function labStorage(lab: string, host: string): { kind: 'vxdg' | 'zpool'; name: 
   ];
 }
 
-export function writeAgentConfig(lab: string, host: string): string {
+export function writeAgentConfig(lab: string, host: string, opts: { coordinator?: string; listen?: string } = {}): string {
   const env = labEnv(lab, host);
   const bin = solsimBinDir();
   const commandPaths: Record<string, string> = {};
   for (const name of COMMAND_NAMES) commandPaths[name] = name === 'pax' ? '/usr/bin/pax' : path.join(bin, name);
   const config = {
     host,
-    listen: '127.0.0.1:0',
+    listen: opts.listen ?? '127.0.0.1:0',
+    // With a coordinator address the agent keeps its leases and self-fences on loss.
+    ...(opts.coordinator ? { coordinator: opts.coordinator } : {}),
     fsRoot: env.root,
     stateDir: path.join(env.root, 'var', 'twinzone', 'agent'),
     commandPaths,
@@ -126,10 +129,11 @@ function spawnDaemon(what: string, args: string[], logFile: string, timeoutMs: n
 }
 
 /** Starts the agent of one host and waits until it listens. */
-export async function startAgent(labDir: string, host: string, opts: { timeoutMs?: number; keepConfig?: boolean } = {}): Promise<StartedAgent> {
+export async function startAgent(labDir: string, host: string, opts: { timeoutMs?: number; keepConfig?: boolean; coordinator?: string } = {}): Promise<StartedAgent> {
   const lab = path.resolve(labDir);
   // A test may have edited the configuration (shorter timeouts, say): keep it then.
-  const config = opts.keepConfig && fs.existsSync(agentConfigPath(lab, host)) ? agentConfigPath(lab, host) : writeAgentConfig(lab, host);
+  const config =
+    opts.keepConfig && fs.existsSync(agentConfigPath(lab, host)) ? agentConfigPath(lab, host) : writeAgentConfig(lab, host, { coordinator: opts.coordinator });
   const agent = await spawnDaemon(`agent on ${host}`, ['agent', 'run', '--config', config], path.join(lab, 'logs', `agent-${host}.log`), opts.timeoutMs ?? 20_000);
   withLock(labLock(lab), () => {
     const cfg = readLabConfig(lab);
@@ -153,14 +157,14 @@ export function coordinatorDir(lab: string): string {
  * from the running agents' addresses, so start the agents first), unless keepConfig and
  * one is there (a test that edited it).
  */
-export function writeCoordinatorConfig(labDir: string, opts: { inventory?: LabInventoryOptions; keepConfig?: boolean } = {}): string {
+export function writeCoordinatorConfig(labDir: string, opts: { inventory?: LabInventoryOptions; keepConfig?: boolean; listen?: string } = {}): string {
   const dir = coordinatorDir(labDir);
   const file = path.join(dir, 'coordinator.json');
   if (opts.keepConfig && fs.existsSync(file)) return file;
   fs.mkdirSync(dir, { recursive: true });
   const inventory = writeLabInventory(labDir, opts.inventory);
   // Lab leases are short (the inventory's policy); the restart grace follows suit.
-  const config = { listen: '127.0.0.1:0', inventory, leases: { marginMs: 1_000, graceMs: 5_000 }, logLevel: 'debug' };
+  const config = { listen: opts.listen ?? '127.0.0.1:0', inventory, leases: { marginMs: 1_000, graceMs: 5_000 }, logLevel: 'debug' };
   fs.writeFileSync(file, JSON.stringify(config, null, 2) + '\n');
   return file;
 }
@@ -168,7 +172,7 @@ export function writeCoordinatorConfig(labDir: string, opts: { inventory?: LabIn
 /** Starts the lab's coordinator (after its agents) and records it in lab.json. */
 export async function startCoordinator(
   labDir: string,
-  opts: { timeoutMs?: number; keepConfig?: boolean; inventory?: LabInventoryOptions } = {},
+  opts: { timeoutMs?: number; keepConfig?: boolean; inventory?: LabInventoryOptions; listen?: string } = {},
 ): Promise<StartedCoordinator> {
   const lab = path.resolve(labDir);
   const config = writeCoordinatorConfig(lab, opts);
@@ -205,8 +209,11 @@ async function stopProcess(pid: number, graceMs: number): Promise<void> {
   if (processAlive(pid)) process.kill(pid, 'SIGKILL');
 }
 
-/** Starts an agent for every host that is powered on. */
-export async function labUp(labDir: string): Promise<StartedAgent[]> {
+/**
+ * Starts an agent for every host that is powered on. With a coordinator address, each
+ * agent keeps the leases it holds there (renewals, self-fencing on loss).
+ */
+export async function labUp(labDir: string, opts: { coordinator?: string } = {}): Promise<StartedAgent[]> {
   const lab = path.resolve(labDir);
   const hosts = Object.keys(readLabConfig(lab).hosts);
   const started: StartedAgent[] = [];
@@ -215,9 +222,32 @@ export async function labUp(labDir: string): Promise<StartedAgent[]> {
     if (existing && processAlive(existing.pid)) continue;
     // A host without power runs nothing, its agent included.
     if (isPoweredOff(labEnv(lab, host))) continue;
-    started.push(await startAgent(lab, host));
+    started.push(await startAgent(lab, host, { coordinator: opts.coordinator }));
   }
   return started;
+}
+
+/**
+ * The whole lab as it runs in production: the coordinator's address is chosen first (a
+ * free loopback port), so the agents can be told where to renew their leases before the
+ * coordinator, which needs their addresses in its inventory, starts.
+ */
+export async function labUpWithCoordinator(labDir: string): Promise<{ agents: StartedAgent[]; coordinator: StartedCoordinator }> {
+  const address = `127.0.0.1:${await freeLoopbackPort()}`;
+  const agents = await labUp(labDir, { coordinator: address });
+  const coordinator = await startCoordinator(labDir, { listen: address });
+  return { agents, coordinator };
+}
+
+function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 /** Stops one host's agent (SIGTERM, then SIGKILL after the grace period). */

@@ -23,11 +23,21 @@ export const RUN_USAGES: Record<string, string> = {
 export async function followRun(ctx: CliContext, events: AsyncIterable<RunProgress>): Promise<string> {
   const renderer = new ProgressRenderer();
   let finalState = '';
+  let waiting: { runId: string; reason: string } | null = null;
   for await (const p of events) {
     if (p.event?.$case === 'finished') finalState = p.event.value.state;
+    if (p.event?.$case === 'waiting') waiting = { runId: p.runId, reason: p.event.value.reason };
     ctx.out(ctx.json ? jsonLine(RunProgress.toJSON(p)) : renderer.render(p));
   }
-  if (!finalState && !ctx.json) ctx.err('twinzone: the coordinator ended the progress stream before the run finished; follow it with twinzone history\n');
+  if (!finalState && !ctx.json) {
+    // A run stopped for an operator (unaccepted deltas, ...) is not over: it continues
+    // when the same run is asked for again once the cause is dealt with.
+    ctx.err(
+      waiting
+        ? `twinzone: run ${waiting.runId} is waiting for an operator; once that is dealt with, run the same command again to continue it\n`
+        : 'twinzone: the coordinator ended the progress stream before the run finished; follow it with twinzone history\n',
+    );
+  }
   return finalState;
 }
 
