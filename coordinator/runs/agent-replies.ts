@@ -104,5 +104,11 @@ export function summarizeReply(rpc: StepRpc, reply: unknown): ReplySummary {
     const a = reply as AttachZoneResponse;
     if (!a.attached) deltas = deltasFromReply(a.deltas);
   }
-  return { outcome: r.outcome ?? '', commands, bytes, deltas };
+  let outcome = r.outcome ?? '';
+  if (rpc === 'ReplicationAction') {
+    // A promoted replica's data-loss window (I5): the records R1 had that R2 never got.
+    const lost = Number((reply as { lostRecords?: number }).lostRecords ?? 0);
+    if (lost > 0) outcome = `${outcome}; ${lost} record(s) not replicated and lost (RPO)`;
+  }
+  return { outcome, commands, bytes, deltas };
 }

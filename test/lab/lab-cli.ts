@@ -7,6 +7,7 @@ import { checkLab, formatViolation } from './checker.js';
 import { createLab, LabError, labEnv, labStatusAsync, stopLabAsync, SOLSIM_BIN } from './create-lab.js';
 import { bootHost, crashHost, HostPowerError, loseSite } from './host-power.js';
 import { presets } from './presets/bc-dr.js';
+import { runDemo } from './demo.js';
 import { writeLabInventory } from './inventory.js';
 import { labAgentsDown, labUp, labUpWithCoordinator, startAgent, stopCoordinator } from './processes.js';
 import { processAlive } from '../solsim/src/app/app-control.js';
@@ -25,7 +26,7 @@ const HELP = `usage: npm run lab -- <command> [arguments]
                                         (addresses in DIR/lab.json; coordinator files in DIR/coordinator)
   down DIR                              stop the coordinator and the agents, and halt every running zone
   inventory DIR                         write the coordinator's inventory for the lab (after up); prints its path
-  demo                                  recreate labs/demo and print its zones
+  demo                                  the end-to-end demo on a lab in a temporary directory
 `;
 
 function takeFlag(args: string[], flag: string): boolean {
@@ -159,28 +160,7 @@ async function run(argv: string[]): Promise<number> {
     }
     case 'demo': {
       requireArgs(args, []);
-      const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-      const dir = path.join(repo, 'labs', 'demo');
-      if (fs.existsSync(dir)) {
-        await stopLabAsync(dir);
-        fs.rmSync(dir, { recursive: true, force: true });
-      }
-      process.stdout.write(`Building the bc-dr lab in ${path.relative(process.cwd(), dir) || dir}:\n`);
-      await createLab(dir, 'bc-dr', (line: string) => process.stdout.write(`  ${line}\n`));
-      process.stdout.write('\n');
-      await printStatus(dir, false);
-      process.stdout.write('\nAsking hostA for its zones with the simulated zoneadm:\n$ zoneadm list -cp\n');
-      const env = labEnv(dir, 'hostA');
-      const r = spawnSync(path.join(SOLSIM_BIN, 'zoneadm'), ['list', '-cp'], {
-        env: { ...process.env, SOLSIM_ROOT: env.root, SOLSIM_LAB: env.lab, SOLSIM_HOST: env.host },
-        encoding: 'utf8',
-      });
-      process.stdout.write(r.stdout + r.stderr);
-      process.stdout.write(
-        `\nThe zone applications keep running; stop them with: npm run lab -- down labs/demo\n` +
-          `Walk the seed's runbook by hand: test/lab/README.md\n`,
-      );
-      return 0;
+      return runDemo();
     }
     case undefined:
     case 'help':
