@@ -96,6 +96,19 @@ async function started(): Promise<number> {
 }
 
 describe('LeaseKeeper', () => {
+  it('retries a failed first listing within half a second, not a whole renewal period', async () => {
+    server.unreachable = true;
+    await step(); // the coordinator is not up yet
+    expect(server.lists).toHaveLength(1);
+    expect(keeper.snapshot().db01).toBeUndefined();
+    server.unreachable = false;
+    await step(499);
+    expect(server.lists).toHaveLength(1);
+    await step(1);
+    expect(server.lists).toHaveLength(2);
+    expect(keeper.snapshot().db01).toMatchObject({ status: 'held' });
+  });
+
   it('picks up a lease granted to this host after it started, within one renewal period', async () => {
     await keeper.stop();
     server.leases = [];

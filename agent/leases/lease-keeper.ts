@@ -48,6 +48,9 @@ export interface LeaseKeeperOptions {
   feedIntervalMs?: number;
 }
 
+/** How soon a failed listing is tried again, at most: the coordinator's renewal floor. */
+const LIST_RETRY_MS = 500;
+
 type ZoneStatus = 'held' | 'lost' | 'fencing';
 
 interface Tracked {
@@ -135,8 +138,10 @@ export class LeaseKeeper {
       res = await this.o.port.list(this.o.host, this.callDeadlineMs());
     } catch (err) {
       // Retry soon: until the first listing succeeds the keeper knows of no lease, and
-      // the watchdog covers nothing. The coordinator's own expiry is still the bound.
-      this.nextListMono = sentMono + this.renewIntervalMs;
+      // the watchdog covers nothing. The coordinator's own expiry is still the bound, so
+      // the retry may not wait a whole (initial, 5 s) interval: a lease the coordinator
+      // grants meanwhile (adoption at its start) with a shorter TTL would run out first.
+      this.nextListMono = sentMono + Math.min(this.renewIntervalMs, LIST_RETRY_MS);
       this.o.log.warn({ err: errInfo(err) }, 'cannot list this host\'s leases');
       return;
     }
