@@ -3,8 +3,8 @@
 // zonecfg, installed zone images, s8_p2v, storage imports, mounts, boots and detaches.
 // Everything goes through the simulated commands, so the observer log tells the lab's
 // history from its first event.
+import { freeLoopbackPort } from './free-port.js';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { runCaptured } from '../solsim/src/command.js';
 import { commands } from '../solsim/src/commands/index.js';
@@ -79,16 +79,6 @@ function hostConfigFor(spec: PresetHost, index: number): HostConfig {
   };
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function mkdirOwned(env: SimEnv, solarisPath: string, mode: number): void {
   const dir = hostPath(env, solarisPath);
@@ -204,7 +194,7 @@ export async function createLab(dir: string, presetName = 'bc-dr', progress: Pro
   }
 
   for (const zone of preset.zones) {
-    const port = await freePort();
+    const port = await freeLoopbackPort();
     for (const host of [zone.primary, ...zone.twins]) await installZoneCopy(envOf(host), zone, port, progress);
     // Twins wait detached, so they cannot boot without an attach (the seed's steady state).
     for (const host of zone.twins) await sim(envOf(host), 'zoneadm', ['-z', zone.name, 'detach'], progress);

@@ -4,9 +4,9 @@
 // command paths pointing into test/solsim/bin (pax stays Debian's), its file-system root
 // at the host root, and its log under the lab. Readiness is a daemon's "listening" log
 // line, never a sleep; lab.json records each daemon's address and pid.
+import { freeLoopbackPort } from './free-port.js';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { COMMAND_NAMES } from '../../agent/platform/command-runner.js';
 import { repoRoot, solsimBinDir } from '../solsim/src/repo-paths.js';
@@ -239,16 +239,6 @@ export async function labUpWithCoordinator(labDir: string): Promise<{ agents: St
   return { agents, coordinator };
 }
 
-function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Stops one host's agent (SIGTERM, then SIGKILL after the grace period). */
 export async function stopAgent(labDir: string, host: string, graceMs = 10_000): Promise<boolean> {

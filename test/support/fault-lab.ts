@@ -1,9 +1,9 @@
 // Helpers for fault tests on a whole lab: agents that keep leases, a coordinator with a
 // short lease policy, the twinzone CLI run asynchronously (a failover may wait for a
 // lease to expire), and signals sent from outside to a host's agent.
+import { freeLoopbackPort } from '../lab/free-port.js';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import type { ZonePolicy } from '../../coordinator/inventory/inventory-schema.js';
 import { labEnv } from '../lab/create-lab.js';
@@ -17,16 +17,6 @@ export interface CliResult {
   stderr: string;
 }
 
-export function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** labUpWithCoordinator with the inventory's policy overridden (short leases). */
 export async function labUpWithLeases(dir: string, policy: Partial<ZonePolicy>): Promise<{ agents: StartedAgent[]; coordinator: StartedCoordinator }> {
@@ -128,3 +118,4 @@ export function readJsonLines(file: string): Record<string, unknown>[] {
       }
     });
 }
+

@@ -21,3 +21,14 @@ export async function rejection(p: Promise<unknown>): Promise<TwinzoneError> {
   }
   throw new Error('expected the operation to fail');
 }
+
+/** The code of the TwinzoneError FN throws synchronously, or 'no error'; anything else is rethrown. */
+export function codeOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (err) {
+    if (isTwinzoneError(err)) return err.code;
+    throw err;
+  }
+  return 'no error';
+}

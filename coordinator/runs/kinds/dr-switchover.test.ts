@@ -1,22 +1,13 @@
+import { codeOf } from '../../../test/support/rejections.js';
+import { exampleInventory } from '../../../test/support/example-inventory.js';
 import { describe, expect, it } from 'vitest';
-import { isTwinzoneError } from '../../../shared/errors/twinzone-error.js';
 import type { Inventory } from '../../inventory/inventory-schema.js';
-import { loadInventory } from '../../inventory/load-inventory.js';
 import { planTable } from '../plan-table.js';
 import { undoChain } from '../run-plan.js';
 import { planDrSwitchover, replicaSyncTimeoutMs } from './dr-switchover.js';
 
-const inventory = loadInventory(new URL('../../../deploy/inventory.example.yaml', import.meta.url).pathname);
+const inventory = exampleInventory;
 
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    if (isTwinzoneError(err)) return err.code;
-    throw err;
-  }
-  return 'no error';
-}
 
 describe('planDrSwitchover', () => {
   it('quiesces hostA, waits until R2 owes nothing, promotes, brings db01 up on hostC, then reverses the replication', () => {

@@ -1,20 +1,11 @@
+import { codeOf } from '../../../test/support/rejections.js';
+import { exampleInventory } from '../../../test/support/example-inventory.js';
 import { describe, expect, it } from 'vitest';
-import { isTwinzoneError } from '../../../shared/errors/twinzone-error.js';
-import { loadInventory } from '../../inventory/load-inventory.js';
 import { planTable } from '../plan-table.js';
 import { planFailover } from './failover.js';
 
-const inventory = loadInventory(new URL('../../../deploy/inventory.example.yaml', import.meta.url).pathname);
+const inventory = exampleInventory;
 
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    if (isTwinzoneError(err)) return err.code;
-    throw err;
-  }
-  return 'no error';
-}
 
 describe('planFailover', () => {
   it('takes db01 to hostB when hostA is dead: lease first, then import clearing the dead host\'s lock', () => {

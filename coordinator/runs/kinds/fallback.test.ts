@@ -1,22 +1,13 @@
+import { codeOf } from '../../../test/support/rejections.js';
+import { exampleInventory } from '../../../test/support/example-inventory.js';
 import { describe, expect, it } from 'vitest';
-import { isTwinzoneError } from '../../../shared/errors/twinzone-error.js';
-import { loadInventory } from '../../inventory/load-inventory.js';
 import { planTable } from '../plan-table.js';
 import { undoChain } from '../run-plan.js';
 import { planFallback } from './fallback.js';
 import { planSwitchover } from './switchover.js';
 
-const inventory = loadInventory(new URL('../../../deploy/inventory.example.yaml', import.meta.url).pathname);
+const inventory = exampleInventory;
 
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    if (isTwinzoneError(err)) return err.code;
-    throw err;
-  }
-  return 'no error';
-}
 
 describe('planFallback', () => {
   it('returns db01 from the failing hostB to hostA, its previous holder: a switchover with the roles reversed', () => {
