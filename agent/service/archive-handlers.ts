@@ -18,10 +18,9 @@ import {
 import { OP_METADATA_KEY } from '../../shared/grpc/metadata-keys.js';
 import type { AgentRuntime } from '../agent-runtime.js';
 import { compareSummaries, createArchiveFile, extractArchiveFile, receiveIntoZonepath, streamZonepathOut, type ArchiveSummary } from '../ops/archive-ops.js';
-import { requireMutation, type MutationGate } from './mutation-gate.js';
+import { mutationLabels, requireMutation, type MutationGate } from './mutation-gate.js';
 import { Metadata } from '@grpc/grpc-js';
 
-const zoneOf = (r: unknown) => ({ op: (r as { mutation?: { opId: string } }).mutation?.opId, zone: (r as { mutation?: { zone: string } }).mutation?.zone });
 
 function toProto(s: ArchiveSummary): ProtoSummary {
   return { bytes: s.bytes, sha256: s.sha256, warnings: s.warnings, commands: s.commands };
@@ -44,7 +43,7 @@ export function archiveHandlers(runtime: AgentRuntime, gate: MutationGate) {
   const roots = runtime.config.allowedRoots;
 
   return {
-    streamZonepathOut: serverStreaming<StreamZonepathOutRequest, StreamZonepathOutResponse>(log, 'StreamZonepathOut', zoneOf, async (req, call, ctx) => {
+    streamZonepathOut: serverStreaming<StreamZonepathOutRequest, StreamZonepathOutResponse>(log, 'StreamZonepathOut', mutationLabels, async (req, call, ctx) => {
       const m = requireMutation(req.mutation);
       requirePath('zonepath', req.zonepath, roots);
       // Reading the zonepath changes nothing here, but it is done for the zone's lease:
@@ -82,7 +81,7 @@ export function archiveHandlers(runtime: AgentRuntime, gate: MutationGate) {
       });
     }),
 
-    pullZonepath: unary<PullZonepathRequest, PullZonepathResponse>(log, 'PullZonepath', zoneOf, (req, ctx) =>
+    pullZonepath: unary<PullZonepathRequest, PullZonepathResponse>(log, 'PullZonepath', mutationLabels, (req, ctx) =>
       gate.run('PullZonepath', req.mutation, PullZonepathResponse, ctx, () => {
         requirePath('zonepath', req.zonepath, roots);
         requirePath('source_zonepath', req.sourceZonepath, roots);
@@ -98,7 +97,7 @@ export function archiveHandlers(runtime: AgentRuntime, gate: MutationGate) {
       }),
     ),
 
-    createArchiveFile: unary<CreateArchiveFileRequest, CreateArchiveFileResponse>(log, 'CreateArchiveFile', zoneOf, (req, ctx) =>
+    createArchiveFile: unary<CreateArchiveFileRequest, CreateArchiveFileResponse>(log, 'CreateArchiveFile', mutationLabels, (req, ctx) =>
       gate.run('CreateArchiveFile', req.mutation, CreateArchiveFileResponse, ctx, () => {
         requirePath('zonepath', req.zonepath, roots);
         requirePath('archive_path', req.archivePath, roots);
@@ -108,7 +107,7 @@ export function archiveHandlers(runtime: AgentRuntime, gate: MutationGate) {
       }),
     ),
 
-    extractArchiveFile: unary<ExtractArchiveFileRequest, ExtractArchiveFileResponse>(log, 'ExtractArchiveFile', zoneOf, (req, ctx) =>
+    extractArchiveFile: unary<ExtractArchiveFileRequest, ExtractArchiveFileResponse>(log, 'ExtractArchiveFile', mutationLabels, (req, ctx) =>
       gate.run('ExtractArchiveFile', req.mutation, ExtractArchiveFileResponse, ctx, () => {
         requirePath('zonepath', req.zonepath, roots);
         requirePath('archive_path', req.archivePath, roots);

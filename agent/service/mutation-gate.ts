@@ -36,6 +36,12 @@ export interface GateDeps {
   opContext(ctx: CallContext, zone: string, dryRun: boolean): OpContext;
 }
 
+/** What a mutating request says about itself for its logger: its op id and zone. */
+export function mutationLabels(request: unknown): { op?: string; zone?: string } {
+  const m = (request as { mutation?: { opId?: string; zone?: string } }).mutation;
+  return { op: m?.opId, zone: m?.zone };
+}
+
 export function requireZone(field: string, zone: string): string {
   const problem = zoneNameProblem(zone);
   if (problem) throw errors.invalidArgument(describeZoneNameProblem(zone, problem), { field });

@@ -11,30 +11,29 @@ import type { AgentRuntime } from '../agent-runtime.js';
 import { queryReplication, replicationAction } from '../ops/replication-ops.js';
 import { snapshotAction } from '../ops/snapshot-ops.js';
 import { deportStorage, importStorage, listMounts, mountFs, requireGroupRef, unmountFs } from '../ops/storage-ops.js';
-import type { MutationGate } from './mutation-gate.js';
+import { mutationLabels, type MutationGate } from './mutation-gate.js';
 import { fromProtoReplicationVerb, fromProtoSnapshotVerb, fromProtoStorageKind } from './proto-convert.js';
 
-const zoneOf = (r: unknown) => ({ op: (r as { mutation?: { opId: string } }).mutation?.opId, zone: (r as { mutation?: { zone: string } }).mutation?.zone });
 
 export function storageHandlers(runtime: AgentRuntime, gate: MutationGate) {
   const { log } = runtime;
   const roots = runtime.config.allowedRoots;
   return {
-    importStorage: unary<ImportStorageRequest, ImportStorageResponse>(log, 'ImportStorage', zoneOf, (req, ctx) => {
+    importStorage: unary<ImportStorageRequest, ImportStorageResponse>(log, 'ImportStorage', mutationLabels, (req, ctx) => {
       const ref = { kind: fromProtoStorageKind(req.kind), group: req.group };
       return gate.run('ImportStorage', req.mutation, ImportStorageResponse, ctx, () => requireGroupRef('group', ref), async (op) => ({
         ...(await importStorage(op, { ...ref, clearForeignLock: req.clearForeignLock, temporary: req.temporary })),
         commands: op.commands,
       }));
     }),
-    deportStorage: unary<DeportStorageRequest, DeportStorageResponse>(log, 'DeportStorage', zoneOf, (req, ctx) => {
+    deportStorage: unary<DeportStorageRequest, DeportStorageResponse>(log, 'DeportStorage', mutationLabels, (req, ctx) => {
       const ref = { kind: fromProtoStorageKind(req.kind), group: req.group };
       return gate.run('DeportStorage', req.mutation, DeportStorageResponse, ctx, () => requireGroupRef('group', ref), async (op) => ({
         ...(await deportStorage(op, ref)),
         commands: op.commands,
       }));
     }),
-    mountFs: unary<MountFsRequest, MountFsResponse>(log, 'MountFs', zoneOf, (req, ctx) =>
+    mountFs: unary<MountFsRequest, MountFsResponse>(log, 'MountFs', mutationLabels, (req, ctx) =>
       gate.run('MountFs', req.mutation, MountFsResponse, ctx, () => {
         requirePath('mount_point', req.mountPoint, roots);
         // A ZFS dataset is named, not a path; every other special is a device or directory.
@@ -44,7 +43,7 @@ export function storageHandlers(runtime: AgentRuntime, gate: MutationGate) {
         commands: op.commands,
       })),
     ),
-    unmountFs: unary<UnmountFsRequest, UnmountFsResponse>(log, 'UnmountFs', zoneOf, (req, ctx) =>
+    unmountFs: unary<UnmountFsRequest, UnmountFsResponse>(log, 'UnmountFs', mutationLabels, (req, ctx) =>
       gate.run('UnmountFs', req.mutation, UnmountFsResponse, ctx, () => requirePath('mount_point', req.mountPoint, roots), async (op) => ({
         ...(await unmountFs(op, { mountPoint: req.mountPoint, force: req.force })),
         commands: op.commands,
@@ -55,7 +54,7 @@ export function storageHandlers(runtime: AgentRuntime, gate: MutationGate) {
       const mounts = await listMounts(op);
       return { mounts: mounts.map((m) => ({ special: m.special, mountPoint: m.mountPoint, fstype: m.fstype, options: m.options, mountedAtS: m.mountedAtS })) };
     }),
-    snapshotAction: unary<SnapshotActionRequest, SnapshotActionResponse>(log, 'SnapshotAction', zoneOf, (req, ctx) => {
+    snapshotAction: unary<SnapshotActionRequest, SnapshotActionResponse>(log, 'SnapshotAction', mutationLabels, (req, ctx) => {
       const verb = fromProtoSnapshotVerb(req.verb);
       return gate.run('SnapshotAction', req.mutation, SnapshotActionResponse, ctx, () => undefined, async (op) => ({
         ...(await snapshotAction(op, { verb, snapshot: req.snapshot, cloneTarget: req.cloneTarget || undefined })),
@@ -71,7 +70,7 @@ export function storageHandlers(runtime: AgentRuntime, gate: MutationGate) {
         lostRecords: 0, outcome: s.pairState, changed: false, commands: op.commands,
       };
     }),
-    replicationAction: unary<ReplicationActionRequest, ReplicationActionResponse>(log, 'ReplicationAction', zoneOf, (req, ctx) => {
+    replicationAction: unary<ReplicationActionRequest, ReplicationActionResponse>(log, 'ReplicationAction', mutationLabels, (req, ctx) => {
       const verb = fromProtoReplicationVerb(req.verb);
       return gate.run('ReplicationAction', req.mutation, ReplicationActionResponse, ctx, () => requireRdfGroupName('group', req.group), async (op) => {
         const r = await replicationAction(op, { group: req.group, verb });

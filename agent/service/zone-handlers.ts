@@ -18,10 +18,9 @@ import {
 } from '../ops/zone-ops.js';
 import { prepareZonepath } from '../ops/zonepath-ops.js';
 import type { OpContext } from '../ops/op-context.js';
-import { requireZone, type MutationGate } from './mutation-gate.js';
+import { mutationLabels, requireZone, type MutationGate } from './mutation-gate.js';
 import { toProtoDeltaKind, toProtoZoneState } from './proto-convert.js';
 
-const labelsOf = (r: unknown) => ({ op: (r as { mutation?: { opId: string } }).mutation?.opId, zone: (r as { mutation?: { zone: string } }).mutation?.zone });
 
 function toSummary(z: ZoneRecord): ZoneSummary {
   return { zoneId: z.zoneId, name: z.name, state: toProtoZoneState(z.state), zonepath: z.zonepath, uuid: z.uuid, brand: z.brand, ipType: z.ipType };
@@ -48,19 +47,19 @@ export function zoneHandlers(runtime: AgentRuntime, gate: MutationGate) {
       const z = await getZone(op, req.zone);
       return { zone: toSummary(z.summary), config: z.config, exportText: z.exportText, detachedManifest: z.detachedManifest, commands: op.commands };
     }),
-    shutdownZone: unary<ShutdownZoneRequest, ShutdownZoneResponse>(log, 'ShutdownZone', labelsOf, (req, ctx) =>
+    shutdownZone: unary<ShutdownZoneRequest, ShutdownZoneResponse>(log, 'ShutdownZone', mutationLabels, (req, ctx) =>
       gate.run('ShutdownZone', req.mutation, ShutdownZoneResponse, ctx, none, async (op) =>
         zoneReply(await shutdownZone(op, { zone: zoneOf(req.mutation), timeoutMs: req.timeoutMs || undefined }), op))),
-    haltZone: unary<HaltZoneRequest, HaltZoneResponse>(log, 'HaltZone', labelsOf, (req, ctx) =>
+    haltZone: unary<HaltZoneRequest, HaltZoneResponse>(log, 'HaltZone', mutationLabels, (req, ctx) =>
       gate.run('HaltZone', req.mutation, HaltZoneResponse, ctx, none, async (op) => zoneReply(await haltZone(op, { zone: zoneOf(req.mutation) }), op))),
-    readyZone: unary<ReadyZoneRequest, ReadyZoneResponse>(log, 'ReadyZone', labelsOf, (req, ctx) =>
+    readyZone: unary<ReadyZoneRequest, ReadyZoneResponse>(log, 'ReadyZone', mutationLabels, (req, ctx) =>
       gate.run('ReadyZone', req.mutation, ReadyZoneResponse, ctx, none, async (op) => zoneReply(await readyZone(op, { zone: zoneOf(req.mutation) }), op))),
-    bootZone: unary<BootZoneRequest, BootZoneResponse>(log, 'BootZone', labelsOf, (req, ctx) =>
+    bootZone: unary<BootZoneRequest, BootZoneResponse>(log, 'BootZone', mutationLabels, (req, ctx) =>
       gate.run('BootZone', req.mutation, BootZoneResponse, ctx, none, async (op) =>
         zoneReply(await bootZone(op, { zone: zoneOf(req.mutation), bootArgs: req.bootArgs }), op))),
-    detachZone: unary<DetachZoneRequest, DetachZoneResponse>(log, 'DetachZone', labelsOf, (req, ctx) =>
+    detachZone: unary<DetachZoneRequest, DetachZoneResponse>(log, 'DetachZone', mutationLabels, (req, ctx) =>
       gate.run('DetachZone', req.mutation, DetachZoneResponse, ctx, none, async (op) => zoneReply(await detachZone(op, { zone: zoneOf(req.mutation) }), op))),
-    attachZone: unary<AttachZoneRequest, AttachZoneResponse>(log, 'AttachZone', labelsOf, (req, ctx) =>
+    attachZone: unary<AttachZoneRequest, AttachZoneResponse>(log, 'AttachZone', mutationLabels, (req, ctx) =>
       gate.run('AttachZone', req.mutation, AttachZoneResponse, ctx, none, async (op) => {
         const o = await attachZone(op, { zone: zoneOf(req.mutation), force: req.force, validateOnly: req.validateOnly });
         return {
@@ -72,16 +71,16 @@ export function zoneHandlers(runtime: AgentRuntime, gate: MutationGate) {
           },
         };
       })),
-    createZoneFromDetached: unary<CreateZoneFromDetachedRequest, CreateZoneFromDetachedResponse>(log, 'CreateZoneFromDetached', labelsOf, (req, ctx) =>
+    createZoneFromDetached: unary<CreateZoneFromDetachedRequest, CreateZoneFromDetachedResponse>(log, 'CreateZoneFromDetached', mutationLabels, (req, ctx) =>
       gate.run('CreateZoneFromDetached', req.mutation, CreateZoneFromDetachedResponse, ctx, () => requirePath('zonepath', req.zonepath, roots), async (op) => {
         const o = await createZoneFromDetached(op, { zone: zoneOf(req.mutation), zonepath: req.zonepath, netRemaps: req.netRemaps, deviceRemaps: req.deviceRemaps });
         return { ...zoneReply(o, op), warnings: [...(o.warnings ?? []), ...o.remapped] };
       })),
-    convertZone: unary<ConvertZoneRequest, ConvertZoneResponse>(log, 'ConvertZone', labelsOf, (req, ctx) =>
+    convertZone: unary<ConvertZoneRequest, ConvertZoneResponse>(log, 'ConvertZone', mutationLabels, (req, ctx) =>
       gate.run('ConvertZone', req.mutation, ConvertZoneResponse, ctx, none, async (op) => zoneReply(await convertZone(op, { zone: zoneOf(req.mutation) }), op))),
-    deleteZoneConfig: unary<DeleteZoneConfigRequest, DeleteZoneConfigResponse>(log, 'DeleteZoneConfig', labelsOf, (req, ctx) =>
+    deleteZoneConfig: unary<DeleteZoneConfigRequest, DeleteZoneConfigResponse>(log, 'DeleteZoneConfig', mutationLabels, (req, ctx) =>
       gate.run('DeleteZoneConfig', req.mutation, DeleteZoneConfigResponse, ctx, none, async (op) => zoneReply(await deleteZoneConfig(op, { zone: zoneOf(req.mutation) }), op))),
-    prepareZonepath: unary<PrepareZonepathRequest, PrepareZonepathResponse>(log, 'PrepareZonepath', labelsOf, (req, ctx) =>
+    prepareZonepath: unary<PrepareZonepathRequest, PrepareZonepathResponse>(log, 'PrepareZonepath', mutationLabels, (req, ctx) =>
       gate.run('PrepareZonepath', req.mutation, PrepareZonepathResponse, ctx, () => {
         requirePath('zonepath', req.zonepath, roots);
         if (req.zonesLofsSpecial) requirePath('zones_lofs_special', req.zonesLofsSpecial, roots);
