@@ -69,7 +69,8 @@ function groupSites(group: StorageGroup): string[] {
  * same shared SAN copy of the zone's storage, so the storage moves by deport/import.
  * A DR twin (another site) is refused: that move is dr-switchover or dr-failover.
  */
-export function inSiteMove(inventory: Inventory, kind: RunKind, zoneName: string, sourceName: string | null, targetName: string): Move {
+/** The zone, its storage group and the two twins a move names; never the same host twice. */
+function resolveMove(inventory: Inventory, kind: RunKind, zoneName: string, sourceName: string | null, targetName: string): Move {
   const zone = findZone(inventory, zoneName);
   const group = groupOf(inventory, zone);
   const target = twinOn(inventory, zone, targetName, 'target');
@@ -77,6 +78,11 @@ export function inSiteMove(inventory: Inventory, kind: RunKind, zoneName: string
   if (source && source.host.name === target.host.name) {
     throw invalid(`${kind} of ${zone.name}: source and target are both ${targetName}`, { zone: zone.name, host: targetName });
   }
+  return { zone, group, source, target };
+}
+
+export function inSiteMove(inventory: Inventory, kind: RunKind, zoneName: string, sourceName: string | null, targetName: string): Move {
+  const { zone, group, source, target } = resolveMove(inventory, kind, zoneName, sourceName, targetName);
   const site = source ? source.host.site : target.host.site;
   if (target.host.site !== site || target.twin.role === 'dr') {
     throw invalid(
@@ -100,13 +106,7 @@ export function inSiteMove(inventory: Inventory, kind: RunKind, zoneName: string
  * DR twin, or a home twin when the zone comes back from the DR site.
  */
 export function crossSiteMove(inventory: Inventory, kind: RunKind, zoneName: string, sourceName: string | null, targetName: string): Move {
-  const zone = findZone(inventory, zoneName);
-  const group = groupOf(inventory, zone);
-  const target = twinOn(inventory, zone, targetName, 'target');
-  const source = sourceName === null ? null : twinOn(inventory, zone, sourceName, 'source');
-  if (source && source.host.name === target.host.name) {
-    throw invalid(`${kind} of ${zone.name}: source and target are both ${targetName}`, { zone: zone.name, host: targetName });
-  }
+  const { zone, group, source, target } = resolveMove(inventory, kind, zoneName, sourceName, targetName);
   if (!group.replication) {
     throw new TwinzoneError('PRECONDITION_FAILED', `${kind} of ${zone.name} needs replicated storage, and storage group ${group.name} has no replication`, {
       fields: { zone: zone.name, group: group.name },
