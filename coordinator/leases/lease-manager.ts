@@ -214,15 +214,7 @@ export class LeaseManager {
       const nowMs = this.clock.nowMs();
       if (!this.store.hosts.confirmDown(host, actor.who, nowMs)) throw this.hostNotFound(host);
       const held = this.store.leases.listByHolder(host);
-      this.store.events.record({
-        atMs: nowMs,
-        who: actor.who,
-        fromAddress: actor.fromAddress ?? null,
-        what: LeaseEvent.ConfirmDown,
-        run: actor.run ?? null,
-        result: 'ok',
-        details: { host, zones: held.map((l) => l.zone) },
-      });
+      this.recordEvent(actor, LeaseEvent.ConfirmDown, nowMs, { result: 'ok', details: { host, zones: held.map((l) => l.zone) } });
       return held;
     });
     this.log.info({ host, zones: leases.length }, 'host confirmed down');
@@ -234,15 +226,7 @@ export class LeaseManager {
     this.store.transaction(() => {
       const nowMs = this.clock.nowMs();
       if (!this.store.hosts.clearConfirmDown(host, nowMs)) throw this.hostNotFound(host);
-      this.store.events.record({
-        atMs: nowMs,
-        who: actor.who,
-        fromAddress: actor.fromAddress ?? null,
-        what: LeaseEvent.ClearConfirmDown,
-        run: actor.run ?? null,
-        result: 'ok',
-        details: { host },
-      });
+      this.recordEvent(actor, LeaseEvent.ClearConfirmDown, nowMs, { result: 'ok', details: { host } });
     });
     this.log.info({ host }, 'host confirm-down cleared');
   }
@@ -303,15 +287,24 @@ export class LeaseManager {
     }
   }
 
-  private record(actor: Actor, what: LeaseEvent, zone: string, nowMs: number, d: LeaseDecision, prev: Lease | null): void {
-    const after = d.ok ? d.lease : null;
+  /** One audit event, with who asked, from where and for which run. */
+  private recordEvent(actor: Actor, what: LeaseEvent, nowMs: number, e: { zone?: string; result: string; details: Record<string, unknown> }): void {
     this.store.events.record({
       atMs: nowMs,
       who: actor.who,
       fromAddress: actor.fromAddress ?? null,
       what,
-      zone,
+      ...(e.zone !== undefined ? { zone: e.zone } : {}),
       run: actor.run ?? null,
+      result: e.result,
+      details: e.details,
+    });
+  }
+
+  private record(actor: Actor, what: LeaseEvent, zone: string, nowMs: number, d: LeaseDecision, prev: Lease | null): void {
+    const after = d.ok ? d.lease : null;
+    this.recordEvent(actor, what, nowMs, {
+      zone,
       result: d.ok ? 'ok' : 'refused',
       details: {
         rule: d.rule,
