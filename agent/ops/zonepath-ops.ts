@@ -6,6 +6,7 @@
 // commands' (agent/commands/mount.ts, mnttab.ts, vfstab.ts), used here as they are.
 // ("ref" below: shared/reference/solaris-commands.md.)
 import fs from 'node:fs';
+import path from 'node:path';
 import { errors, TwinzoneError } from '../../shared/errors/twinzone-error.js';
 import { readFileIfExists, writeFileDurable } from '../../shared/fs/atomic-file.js';
 import { requirePath } from '../../shared/validate/paths.js';
@@ -114,22 +115,37 @@ function makeOwnedDir(real: string, mode: number): void {
   if (isRoot()) fs.chownSync(real, 0, 0);
 }
 
+/**
+ * Makes DIR and its missing parents (root, 755), as planned changes on a dry run (a
+ * directory only planned counts as made, not as made twice). Returns DIR's status when
+ * it already existed.
+ */
+function ensureDirectories(ctx: OpContext, zone: string, dir: string, changes: string[], plannedDirs: Set<string>, label: string): fs.Stats | null {
+  const parts = dir.split('/').filter((p) => p !== '');
+  let last: fs.Stats | null = null;
+  for (let i = 1; i <= parts.length; i += 1) {
+    const d = `/${parts.slice(0, i).join('/')}`;
+    last = null;
+    if (plannedDirs.has(d)) continue;
+    const st = statOrNull(realPath(ctx, d));
+    if (st && !st.isDirectory()) throw fail(ctx, zone, `${label ? `${label}${dir}: ` : ''}${d} exists and is not a directory`);
+    if (st) {
+      last = st;
+      continue;
+    }
+    changes.push(`create ${i === parts.length ? label : ''}${d} (root, mode ${modeText(PARENT_MODE)})`);
+    if (ctx.dryRun) plannedDirs.add(d);
+    else makeOwnedDir(realPath(ctx, d), PARENT_MODE);
+  }
+  return last;
+}
+
 /** Missing parents (root, 755), then the zonepath itself (root, 700); an existing zonepath is corrected. */
 function ensureZonepath(ctx: OpContext, req: PrepareZonepathRequest, changes: string[], warnings: string[], plannedDirs: Set<string>): void {
-  const parts = req.zonepath.split('/').filter((p) => p !== '');
-  for (let i = 1; i < parts.length; i += 1) {
-    const dir = `/${parts.slice(0, i).join('/')}`;
-    // On dry run the mount point is only planned: it counts as made, not as made twice.
-    if (plannedDirs.has(dir)) continue;
-    const st = statOrNull(realPath(ctx, dir));
-    if (st && !st.isDirectory()) throw fail(ctx, req.zone, `${dir} exists and is not a directory`);
-    if (!st) {
-      changes.push(`create ${dir} (root, mode ${modeText(PARENT_MODE)})`);
-      if (!ctx.dryRun) makeOwnedDir(realPath(ctx, dir), PARENT_MODE);
-    } else if (i === parts.length - 1 && (st.mode & 0o022) !== 0) {
-      // ref 1.10: the parent "must not be group writable" (nor world writable)
-      warnings.push(`${dir} is mode ${modeText(st.mode)}; zoneadm verify wants the zonepath's parent not group or world writable`);
-    }
+  const parent = ensureDirectories(ctx, req.zone, path.posix.dirname(req.zonepath), changes, plannedDirs, '');
+  if (parent && (parent.mode & 0o022) !== 0) {
+    // ref 1.10: the parent "must not be group writable" (nor world writable)
+    warnings.push(`${path.posix.dirname(req.zonepath)} is mode ${modeText(parent.mode)}; zoneadm verify wants the zonepath's parent not group or world writable`);
   }
 
   const real = realPath(ctx, req.zonepath);
@@ -160,18 +176,7 @@ function ensureZonepath(ctx: OpContext, req: PrepareZonepathRequest, changes: st
  */
 function ensureMountPoints(ctx: OpContext, req: PrepareZonepathRequest, changes: string[], plannedDirs: Set<string>): void {
   for (const entry of req.vfstab) {
-    if (!entry.mountPoint.startsWith('/')) continue;
-    const parts = entry.mountPoint.split('/').filter((p) => p !== '');
-    for (let i = 1; i <= parts.length; i += 1) {
-      const dir = `/${parts.slice(0, i).join('/')}`;
-      if (plannedDirs.has(dir)) continue;
-      const st = statOrNull(realPath(ctx, dir));
-      if (st && !st.isDirectory()) throw fail(ctx, req.zone, `mount point ${entry.mountPoint}: ${dir} exists and is not a directory`);
-      if (st) continue;
-      changes.push(`create ${i === parts.length ? 'mount point ' : ''}${dir} (root, mode ${modeText(PARENT_MODE)})`);
-      if (ctx.dryRun) plannedDirs.add(dir);
-      else makeOwnedDir(realPath(ctx, dir), PARENT_MODE);
-    }
+    if (entry.mountPoint.startsWith('/')) ensureDirectories(ctx, req.zone, entry.mountPoint, changes, plannedDirs, 'mount point ');
   }
 }
 
