@@ -61,3 +61,11 @@ describe('agent configuration', () => {
     expect(problems('host: hostA\nlisten: [\n')[0]).toMatch(/agent\.yaml:\d+:/);
   });
 });
+
+describe('agent metrics endpoint', () => {
+  it('is off unless metrics names HOST:PORT', () => {
+    expect(loadAgentConfig(file('host: hostA\n')).metrics).toBeNull();
+    expect(loadAgentConfig(file('host: hostA\nmetrics: 127.0.0.1:9420\n')).metrics).toBe('127.0.0.1:9420');
+    expect(problems('host: hostA\nmetrics: 9420\n')).toEqual([expect.stringMatching(/:2: metrics: must be HOST:PORT \(got 9420\)$/)]);
+  });
+});

@@ -12,8 +12,11 @@
 //   timeouts: { defaultMs: 120000, perCommand: { pax: 21600000 } }
 //   logLevel: info
 //   coordinator: coord.example:7430  # optional: renew leases there and self-fence on loss
+//   metrics: 0.0.0.0:9420            # optional: the Prometheus endpoint (GET /metrics)
 import os from 'node:os';
 import path from 'node:path';
+import { z } from 'zod';
+import { LOG_LEVELS, checkedText, fields, listenAddress, matching, numberAtLeast, text } from '../shared/config/config-fields.js';
 import { openConfig } from '../shared/config/load-config.js';
 import { pathProblem } from '../shared/validate/paths.js';
 import { COMMAND_NAMES, type CommandName } from './platform/command-runner.js';
@@ -42,67 +45,59 @@ export interface AgentConfig {
    * leases and fences nothing by itself.
    */
   coordinator: string | null;
+  /** Where the Prometheus endpoint listens (HOST:PORT), or null for none. */
+  metrics: string | null;
 }
 
 export const DEFAULT_ALLOWED_ROOTS = ['/zones', '/export', '/data', '/var/tmp', '/dev'];
-const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'];
+
+const commandKeyed = <T extends z.ZodType>(value: T, unknownKey: string) =>
+  fields(Object.fromEntries(COMMAND_NAMES.map((name) => [name, value.optional()])) as Record<CommandName, z.ZodOptional<T>>, { unknownKey });
+
+const NOT_A_COMMAND = `is not a command the agent runs (${COMMAND_NAMES.join(', ')})`;
+
+/** The file as the operator writes it; every field optional, defaults are Solaris's. */
+export const AgentConfigFile = fields({
+  host: matching(/^[A-Za-z0-9][A-Za-z0-9.-]{0,254}$/, 'is not a host name').default(os.hostname()),
+  listen: listenAddress().default('0.0.0.0:7420'),
+  fsRoot: text().default('/'),
+  stateDir: text().default('/var/twinzone/agent'),
+  allowedRoots: z.array(checkedText((root) => {
+    const problem = pathProblem(root);
+    return problem === null ? null : `${JSON.stringify(root)} ${problem}`;
+  })).default(DEFAULT_ALLOWED_ROOTS),
+  commandPaths: commandKeyed(checkedText((p) => (path.isAbsolute(p) ? null : 'must be an absolute path')), NOT_A_COMMAND).default({}),
+  commandEnv: z.record(z.string(), z.string(), { error: 'must be a mapping of names to strings' }).default({}),
+  storage: z.array(fields({ kind: z.enum(['vxdg', 'zpool'], { error: 'must be vxdg or zpool' }), name: text() })).default([]),
+  timeouts: fields({
+    defaultMs: numberAtLeast(100).default(120_000),
+    perCommand: commandKeyed(numberAtLeast(100), 'is not a command the agent runs').default({}),
+  }).default({ defaultMs: 120_000, perCommand: {} }),
+  logLevel: z.enum(LOG_LEVELS).default('info'),
+  coordinator: matching(/^[^\s:]+:\d{1,5}$/, 'must be HOST:PORT').optional(),
+  metrics: listenAddress().optional(),
+});
 
 export function loadAgentConfig(file: string): AgentConfig {
   const c = openConfig(file);
-  c.onlyKeys('', ['host', 'listen', 'fsRoot', 'stateDir', 'allowedRoots', 'commandPaths', 'commandEnv', 'storage', 'timeouts', 'logLevel', 'coordinator']);
-  const host = c.string('host', { default: os.hostname(), pattern: /^[A-Za-z0-9][A-Za-z0-9.-]{0,254}$/, hint: 'is not a host name' });
-  const listen = c.string('listen', { default: '0.0.0.0:7420', pattern: /^[^\s]+:\d{1,5}$/, hint: 'must be HOST:PORT' });
-  const fsRoot = path.resolve(path.dirname(file), c.string('fsRoot', { default: '/' }));
-  const stateDir = path.resolve(path.dirname(file), c.string('stateDir', { default: '/var/twinzone/agent' }));
-  const allowedRoots = c.stringList('allowedRoots', { default: DEFAULT_ALLOWED_ROOTS });
-  allowedRoots.forEach((root, i) => {
-    const problem = pathProblem(root);
-    if (problem) c.problem(`allowedRoots.${i}`, `${JSON.stringify(root)} ${problem}`);
-  });
-  const pathsRaw = c.stringMap('commandPaths');
-  for (const [name, p] of Object.entries(pathsRaw)) {
-    if (!(COMMAND_NAMES as readonly string[]).includes(name)) c.problem(`commandPaths.${name}`, `is not a command the agent runs (${COMMAND_NAMES.join(', ')})`);
-    else if (!path.isAbsolute(p)) c.problem(`commandPaths.${name}`, 'must be an absolute path');
-  }
-  const storageRaw = c.raw('storage') ?? [];
-  const storage: ConfiguredGroup[] = [];
-  if (!Array.isArray(storageRaw)) c.problem('storage', 'must be a list of {kind, name}');
-  else {
-    storageRaw.forEach((entry: unknown, i) => {
-      const e = entry as { kind?: unknown; name?: unknown };
-      if (e?.kind !== 'vxdg' && e?.kind !== 'zpool') c.problem(`storage.${i}.kind`, 'must be vxdg or zpool');
-      else if (typeof e.name !== 'string' || e.name === '') c.problem(`storage.${i}.name`, 'is required');
-      else storage.push({ kind: e.kind, name: e.name });
-    });
-  }
-  c.onlyKeys('timeouts', ['defaultMs', 'perCommand']);
-  const defaultMs = c.number('timeouts.defaultMs', { default: 120_000, min: 100 });
-  const perCommandRaw = c.raw('timeouts.perCommand') ?? {};
-  const perCommand: Partial<Record<CommandName, number>> = { pax: 6 * 3600_000 };
-  if (typeof perCommandRaw !== 'object' || perCommandRaw === null) c.problem('timeouts.perCommand', 'must be a mapping of command to milliseconds');
-  else {
-    for (const [name, ms] of Object.entries(perCommandRaw)) {
-      if (!(COMMAND_NAMES as readonly string[]).includes(name)) c.problem(`timeouts.perCommand.${name}`, 'is not a command the agent runs');
-      else if (typeof ms !== 'number' || ms < 100) c.problem(`timeouts.perCommand.${name}`, 'must be a number >= 100');
-      else perCommand[name as CommandName] = ms;
-    }
-  }
-  const logLevel = c.string('logLevel', { default: 'info' });
-  if (!LEVELS.includes(logLevel)) c.problem('logLevel', `must be one of ${LEVELS.join(', ')}`);
-  const commandEnv = c.stringMap('commandEnv');
-  const coordinator = c.raw('coordinator') === undefined ? null : c.string('coordinator', { default: '', pattern: /^[^\s:]+:\d{1,5}$/, hint: 'must be HOST:PORT' });
+  const f = c.parse('', AgentConfigFile);
   c.finish();
+  // finish() throws on any problem, so the file parsed.
+  const cfg = f!;
+  const dir = path.dirname(file);
   return {
-    host,
-    listen,
-    fsRoot,
-    stateDir,
-    allowedRoots,
-    commandPaths: resolveCommandPaths(pathsRaw as Partial<CommandPaths>),
-    commandEnv,
-    storage,
-    timeouts: { default: defaultMs, perCommand },
-    logLevel,
-    coordinator,
+    host: cfg.host,
+    listen: cfg.listen,
+    fsRoot: path.resolve(dir, cfg.fsRoot),
+    stateDir: path.resolve(dir, cfg.stateDir),
+    allowedRoots: cfg.allowedRoots,
+    commandPaths: resolveCommandPaths(cfg.commandPaths),
+    commandEnv: cfg.commandEnv,
+    storage: cfg.storage,
+    // pax moves whole zonepaths; six hours unless the operator says otherwise.
+    timeouts: { default: cfg.timeouts.defaultMs, perCommand: { pax: 6 * 3600_000, ...cfg.timeouts.perCommand } },
+    logLevel: cfg.logLevel,
+    coordinator: cfg.coordinator ?? null,
+    metrics: cfg.metrics ?? null,
   };
 }

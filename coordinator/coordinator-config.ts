@@ -6,7 +6,11 @@
 //   inventory: /etc/twinzone/inventory.yaml   # relative paths are from this file
 //   leases: { marginMs: 5000, graceMs: 30000 }
 //   logLevel: info
+//   metrics: 0.0.0.0:9430            # optional: the Prometheus endpoint (GET /metrics)
+//   http: 0.0.0.0:9430               # optional: the read-only status page (may share metrics' listener)
 import path from 'node:path';
+import { z } from 'zod';
+import { LOG_LEVELS, fields, listenAddress, text, wholeNumber } from '../shared/config/config-fields.js';
 import { openConfig } from '../shared/config/load-config.js';
 
 export interface CoordinatorConfig {
@@ -20,23 +24,39 @@ export interface CoordinatorConfig {
     graceMs: number;
   };
   logLevel: string;
+  /** Where the Prometheus endpoint listens (HOST:PORT), or null for none. */
+  metrics: string | null;
+  /** Where the status page listens (HOST:PORT), or null for none; the same address as metrics shares one listener. */
+  http: string | null;
 }
 
 /** The CLI's default endpoint is 127.0.0.1 on this port (cli/control-client.ts). */
 export const DEFAULT_CONTROL_PORT = 7430;
-const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'];
+
+export const CoordinatorConfigFile = fields({
+  listen: listenAddress().default(`0.0.0.0:${DEFAULT_CONTROL_PORT}`),
+  inventory: text('is required: the path of the inventory file'),
+  leases: fields({
+    marginMs: wholeNumber(0).default(5_000),
+    graceMs: wholeNumber(0).default(30_000),
+  }).default({ marginMs: 5_000, graceMs: 30_000 }),
+  logLevel: z.enum(LOG_LEVELS).default('info'),
+  metrics: listenAddress().optional(),
+  http: listenAddress().optional(),
+});
 
 export function loadCoordinatorConfig(file: string): CoordinatorConfig {
   const c = openConfig(file);
-  c.onlyKeys('', ['listen', 'inventory', 'leases', 'logLevel']);
-  const listen = c.string('listen', { default: `0.0.0.0:${DEFAULT_CONTROL_PORT}`, pattern: /^[^\s]+:\d{1,5}$/, hint: 'must be HOST:PORT' });
-  const inventory = c.string('inventory', { default: '' });
-  if (inventory === '') c.problem('inventory', 'is required: the path of the inventory file');
-  c.onlyKeys('leases', ['marginMs', 'graceMs']);
-  const marginMs = c.number('leases.marginMs', { default: 5_000, min: 0, integer: true });
-  const graceMs = c.number('leases.graceMs', { default: 30_000, min: 0, integer: true });
-  const logLevel = c.string('logLevel', { default: 'info' });
-  if (!LEVELS.includes(logLevel)) c.problem('logLevel', `must be one of ${LEVELS.join(', ')}`);
+  const f = c.parse('', CoordinatorConfigFile);
   c.finish();
-  return { listen, inventory: path.resolve(path.dirname(file), inventory), leases: { marginMs, graceMs }, logLevel };
+  // finish() throws on any problem, so the file parsed.
+  const cfg = f!;
+  return {
+    listen: cfg.listen,
+    inventory: path.resolve(path.dirname(file), cfg.inventory),
+    leases: cfg.leases,
+    logLevel: cfg.logLevel,
+    metrics: cfg.metrics ?? null,
+    http: cfg.http ?? null,
+  };
 }

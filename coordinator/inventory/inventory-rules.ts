@@ -1,25 +1,35 @@
 // The checks across sections: every reference names something that exists, names are
 // unique, and each zone's twins and storage make sense together (DESIGN: a BC twin shares
 // the primary's SAN; a DR twin sits in another site on the replica of the zone's storage).
+import type { Salvaged } from '../../shared/config/config-fields.js';
 import type { ConfigReader } from '../../shared/config/load-config.js';
-import { reportDuplicates } from './field-checks.js';
-import type { Items } from './read-topology.js';
-import type { ZoneDraft } from './read-zones.js';
-import type { Host, Site, StorageGroup } from './inventory-schema.js';
+import type { InventoryFile } from './inventory-file.js';
 
-export interface InventoryDraft {
-  sites: Items<Site>;
-  hosts: Items<Host>;
-  storageGroups: Items<StorageGroup>;
-  zones: Items<ZoneDraft>;
+/** What passed its field checks; every field may be missing where it did not. */
+export type InventoryDraft = Salvaged<InventoryFile>;
+type Item<L> = NonNullable<L> extends readonly (infer T)[] ? NonNullable<T> : never;
+
+/** Reports every value that occurs twice in a list, at the second and later occurrences. */
+export function reportDuplicates(c: ConfigReader, entries: { path: string; key: string | undefined }[], what: string): void {
+  const first = new Map<string, string>();
+  for (const { path, key } of entries) {
+    if (key === undefined) continue;
+    const earlier = first.get(key);
+    if (earlier === undefined) first.set(key, path);
+    else c.problem(path, `duplicate ${what} ${JSON.stringify(key)} (already at ${earlier})`);
+  }
 }
 
-function names<T extends { name: string }>(items: Items<T>, section: string): { path: string; key: string }[] {
-  return items.flatMap((item, i) => (item ? [{ path: `${section}.${i}.name`, key: item.name }] : []));
+function names(items: ({ name?: string } | undefined)[] | undefined, section: string): { path: string; key: string | undefined }[] {
+  return (items ?? []).map((item, i) => ({ path: `${section}.${i}.name`, key: item?.name }));
 }
 
 function known(map: Map<string, unknown>): string {
   return [...map.keys()].join(', ') || 'none';
+}
+
+function byName<T extends { name?: string }>(items: (T | undefined)[] | undefined): Map<string, T> {
+  return new Map((items ?? []).flatMap((x) => (x?.name !== undefined ? [[x.name, x] as const] : [])));
 }
 
 export function checkInventoryRules(c: ConfigReader, d: InventoryDraft): void {
@@ -29,73 +39,84 @@ export function checkInventoryRules(c: ConfigReader, d: InventoryDraft): void {
     [d.storageGroups, 'storageGroups', 'storage group'],
     [d.zones, 'zones', 'zone'],
   ] as const) {
-    reportDuplicates(c, names<{ name: string }>(items, section), what);
+    reportDuplicates(c, names(items, section), what);
   }
-  const sites = new Map(d.sites.flatMap((s) => (s && s.name !== '' ? [[s.name, s] as const] : [])));
-  const hosts = new Map(d.hosts.flatMap((h) => (h && h.name !== '' ? [[h.name, h] as const] : [])));
-  const groups = new Map(d.storageGroups.flatMap((g) => (g && g.name !== '' ? [[g.name, g] as const] : [])));
+  const sites = byName(d.sites);
+  const hosts = byName(d.hosts);
+  const groups = byName(d.storageGroups);
   const isWitness = (site: string) => sites.get(site)?.witness === true;
 
-  d.hosts.forEach((h, i) => {
-    if (h && h.site !== '' && !sites.has(h.site)) c.problem(`hosts.${i}.site`, `unknown site ${JSON.stringify(h.site)} (sites: ${known(sites)})`);
+  d.hosts?.forEach((h, i) => {
+    if (h?.site !== undefined && !sites.has(h.site)) c.problem(`hosts.${i}.site`, `unknown site ${JSON.stringify(h.site)} (sites: ${known(sites)})`);
   });
 
-  d.storageGroups.forEach((g, i) => {
+  // Two volumes mounted on one path in a site would land on top of each other on the
+  // host that imports both groups.
+  const mountPoints: { path: string; key: string | undefined }[] = [];
+  d.storageGroups?.forEach((g, i) => {
     if (!g) return;
     const p = `storageGroups.${i}`;
-    if (g.site !== '' && !sites.has(g.site)) c.problem(`${p}.site`, `unknown site ${JSON.stringify(g.site)} (sites: ${known(sites)})`);
+    const volumes = g.volumes ?? [];
+    reportDuplicates(c, volumes.map((v, j) => ({ path: `${p}.volumes.${j}.name`, key: v?.name })), 'volume');
+    volumes.forEach((v, j) => mountPoints.push({ path: `${p}.volumes.${j}.mountPoint`, key: v?.mountPoint === undefined ? undefined : `${v.mountPoint} in site ${g.site ?? ''}` }));
+    if (g.site === undefined) return;
+    if (!sites.has(g.site)) c.problem(`${p}.site`, `unknown site ${JSON.stringify(g.site)} (sites: ${known(sites)})`);
     else if (isWitness(g.site)) c.problem(`${p}.site`, `site ${g.site} is a witness site and holds no storage`);
     const r2 = g.replication?.r2Site;
-    if (r2 === undefined || r2 === '') return;
+    if (r2 === undefined) return;
     if (!sites.has(r2)) c.problem(`${p}.replication.r2Site`, `unknown site ${JSON.stringify(r2)} (sites: ${known(sites)})`);
     else if (r2 === g.site) c.problem(`${p}.replication.r2Site`, `is the group's own site ${g.site}; the replica must be in another site`);
     else if (isWitness(r2)) c.problem(`${p}.replication.r2Site`, `site ${r2} is a witness site and holds no storage`);
   });
+  reportDuplicates(c, mountPoints, 'mount point');
 
   checkZones(c, d, { sites, hosts, groups });
-  checkDrConnected(c, d, [...sites.values()].some((s) => s.witness));
+  checkDrConnected(c, d, [...sites.values()].some((s) => s.witness === true));
 }
 
 interface Lookup {
-  sites: Map<string, Site>;
-  hosts: Map<string, Host>;
-  groups: Map<string, StorageGroup>;
+  sites: Map<string, Item<InventoryDraft['sites']>>;
+  hosts: Map<string, Item<InventoryDraft['hosts']>>;
+  groups: Map<string, Item<InventoryDraft['storageGroups']>>;
 }
 
 function checkZones(c: ConfigReader, d: InventoryDraft, { sites, hosts, groups }: Lookup): void {
-  const zonepaths: { path: string; key: string }[] = [];
-  const endpoints: { path: string; key: string }[] = [];
+  const zonepaths: { path: string; key: string | undefined }[] = [];
+  const endpoints: { path: string; key: string | undefined }[] = [];
   // One group per zone: twinzone moves a zone with its storage, so a group shared by two
   // zones would be taken from under the other one (I2 is per group).
-  const groupUsers: { path: string; key: string }[] = [];
+  const groupUsers: { path: string; key: string | undefined }[] = [];
 
-  d.zones.forEach((z, i) => {
+  d.zones?.forEach((z, i) => {
     if (!z) return;
     const p = `zones.${i}`;
+    const twins = z.twins ?? [];
     zonepaths.push({ path: `${p}.zonepath`, key: z.zonepath });
-    if (z.service.address !== '' && Number.isFinite(z.service.port)) endpoints.push({ path: `${p}.service`, key: `${z.service.address}:${z.service.port}` });
+    const { address, port } = z.service ?? {};
+    endpoints.push({ path: `${p}.service`, key: address !== undefined && port !== undefined ? `${address}:${port}` : undefined });
     groupUsers.push({ path: `${p}.storageGroup`, key: z.storageGroup });
+    reportDuplicates(c, (z.fs ?? []).map((f, j) => ({ path: `${p}.fs.${j}.dir`, key: f?.dir })), 'file system directory');
 
-    reportDuplicates(c, z.twins.flatMap((t, j) => (t ? [{ path: `${p}.twins.${j}.host`, key: t.host }] : [])), 'twin host');
-    const siteOf = (host: string) => hosts.get(host)?.site;
-    z.twins.forEach((t, j) => {
-      if (!t || t.host === '') return;
+    reportDuplicates(c, twins.map((t, j) => ({ path: `${p}.twins.${j}.host`, key: t?.host })), 'twin host');
+    const siteOf = (host: string | undefined) => hosts.get(host ?? '')?.site;
+    twins.forEach((t, j) => {
+      if (t?.host === undefined) return;
       if (!hosts.has(t.host)) c.problem(`${p}.twins.${j}.host`, `unknown host ${JSON.stringify(t.host)} (hosts: ${known(hosts)})`);
       else if (sites.get(siteOf(t.host) ?? '')?.witness) c.problem(`${p}.twins.${j}.host`, `${t.host} is in witness site ${siteOf(t.host)!}, which holds no twins`);
     });
 
-    const primaries = z.twins.flatMap((t, j) => (t?.role === 'primary' ? [{ t, j }] : []));
-    if (primaries.length === 0 && z.twins.every((t) => t !== undefined)) c.problem(`${p}.twins`, `zone ${z.name} has no twin with role primary`);
-    for (const { t, j } of primaries.slice(1)) {
-      c.problem(`${p}.twins.${j}.role`, `zone ${z.name} has two twins with role primary (${primaries[0]!.t.host} and ${t.host}); exactly one is`);
+    const primaries = twins.flatMap((t, j) => (t?.role === 'primary' ? [{ host: t.host ?? '?', j }] : []));
+    if (primaries.length === 0 && twins.length > 0 && twins.every((t) => t?.role !== undefined)) c.problem(`${p}.twins`, `zone ${z.name ?? i} has no twin with role primary`);
+    for (const { host, j } of primaries.slice(1)) {
+      c.problem(`${p}.twins.${j}.role`, `zone ${z.name ?? i} has two twins with role primary (${primaries[0]!.host} and ${host}); exactly one is`);
     }
-    const primary = primaries.length === 1 ? primaries[0]!.t : undefined;
-    const primarySite = primary ? siteOf(primary.host) : undefined;
-    const group = groups.get(z.storageGroup);
+    const primary = primaries.length === 1 ? primaries[0]!.host : undefined;
+    const primarySite = siteOf(primary);
+    const group = groups.get(z.storageGroup ?? '');
 
     if (primarySite !== undefined) {
-      z.twins.forEach((t, j) => {
-        const site = t ? siteOf(t.host) : undefined;
+      twins.forEach((t, j) => {
+        const site = siteOf(t?.host);
         if (!t || site === undefined) return;
         if (t.role === 'dr' && site === primarySite) {
           c.problem(`${p}.twins.${j}.role`, `DR twin on ${t.host} is in site ${site}, the primary's site; a twin in the same site has role bc`);
@@ -107,21 +128,22 @@ function checkZones(c: ConfigReader, d: InventoryDraft, { sites, hosts, groups }
       });
     }
 
-    if (z.storageGroup !== '' && !group) {
+    if (z.storageGroup !== undefined && !group) {
       c.problem(`${p}.storageGroup`, `unknown storage group ${JSON.stringify(z.storageGroup)} (groups: ${known(groups)})`);
-    } else if (group && group.site !== '' && sites.has(group.site)) {
-      const twinSites = [...new Set(z.twins.flatMap((t) => (t && siteOf(t.host) ? [siteOf(t.host)!] : [])))];
+    } else if (group?.site !== undefined && sites.has(group.site)) {
+      const twinSites = [...new Set(twins.flatMap((t) => (siteOf(t?.host) !== undefined ? [siteOf(t?.host)!] : [])))];
       if (!twinSites.includes(group.site)) {
-        c.problem(`${p}.storageGroup`, `storage group ${group.name} is in site ${group.site}, where zone ${z.name} has no twin (twins in ${twinSites.join(', ') || 'no known site'})`);
+        c.problem(`${p}.storageGroup`, `storage group ${group.name} is in site ${group.site}, where zone ${z.name ?? i} has no twin (twins in ${twinSites.join(', ') || 'no known site'})`);
       } else if (primarySite !== undefined && primarySite !== group.site) {
-        c.problem(`${p}.storageGroup`, `storage group ${group.name} is in site ${group.site}, but the primary twin ${primary!.host} is in ${primarySite}`);
+        c.problem(`${p}.storageGroup`, `storage group ${group.name} is in site ${group.site}, but the primary twin ${primary!} is in ${primarySite}`);
       }
     }
 
-    reportDuplicates(c, z.remaps.flatMap((r, j) => (r ? [{ path: `${p}.remaps.${j}.host`, key: r.host }] : [])), 'remap host');
-    const twinHosts = new Set(z.twins.flatMap((t) => (t ? [t.host] : [])));
-    z.remaps.forEach((r, j) => {
-      if (r && r.host !== '' && !twinHosts.has(r.host)) c.problem(`${p}.remaps.${j}.host`, `${r.host} holds no twin of zone ${z.name} (twins: ${[...twinHosts].join(', ')})`);
+    const remaps = z.remaps ?? [];
+    reportDuplicates(c, remaps.map((r, j) => ({ path: `${p}.remaps.${j}.host`, key: r?.host })), 'remap host');
+    const twinHosts = new Set(twins.flatMap((t) => (t?.host !== undefined ? [t.host] : [])));
+    remaps.forEach((r, j) => {
+      if (r?.host !== undefined && !twinHosts.has(r.host)) c.problem(`${p}.remaps.${j}.host`, `${r.host} holds no twin of zone ${z.name ?? i} (twins: ${[...twinHosts].join(', ')})`);
     });
   });
 
@@ -133,7 +155,7 @@ function checkZones(c: ConfigReader, d: InventoryDraft, { sites, hosts, groups }
 /** `dr: connected` needs a third site's view of the DR site; say so where it is set. */
 function checkDrConnected(c: ConfigReader, d: InventoryDraft, hasWitness: boolean): void {
   if (hasWitness) return;
-  const layers = ['defaults.policy', ...d.sites.map((_, i) => `sites.${i}.policy`), ...d.zones.map((_, i) => `zones.${i}.policy`)];
+  const layers = ['defaults.policy', ...(d.sites ?? []).map((_, i) => `sites.${i}.policy`), ...(d.zones ?? []).map((_, i) => `zones.${i}.policy`)];
   for (const layer of layers) {
     if (c.raw(`${layer}.dr`) === 'connected') c.problem(`${layer}.dr`, 'connected needs a witness site (a site with witness: true) to see the DR site');
   }

@@ -1,8 +1,12 @@
 // Reading a YAML (or JSON) configuration file into a typed object. Every problem is
 // reported with the file, the field's path and, where the document has one, its line,
 // so an operator can fix the file without guessing; nothing is used from a bad file.
+// The fields themselves are checked by zod schemas (config-fields.ts has the blocks);
+// this module maps each issue's path back to the YAML line it came from.
 import fs from 'node:fs';
 import { LineCounter, parseDocument, isMap, isScalar, isSeq, type Document } from 'yaml';
+import type { z } from 'zod';
+import { describeIssue } from './config-fields.js';
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -15,24 +19,11 @@ export interface ConfigReader {
   /** The raw value at a dotted path ("timeouts.defaultMs"). */
   raw(path: string): unknown;
   problem(path: string, message: string): void;
-  string(path: string, opts?: { default?: string; pattern?: RegExp; hint?: string }): string;
-  optionalString(path: string): string | undefined;
-  /** Without a default the field is required; a missing or bad required number reads as NaN. */
-  number(path: string, opts?: { default?: number; min?: number; max?: number; integer?: boolean }): number;
-  boolean(path: string, opts: { default: boolean }): boolean;
-  /** One of a fixed set of words; without a default the field is required. */
-  oneOf<T extends string>(path: string, allowed: readonly T[], opts?: { default?: T }): T | undefined;
   /**
-   * A nested mapping of fields: reports a wrong type and unknown keys, and says whether a
-   * mapping is there to read (false: absent, or already reported).
+   * The value at path checked by a zod schema: its data, or undefined with every issue
+   * reported as a problem at its own field path (and line).
    */
-  mapping(path: string, allowed: string[], opts?: { required?: boolean }): boolean;
-  /** The number of items of a list at path (0 when absent or reported as not a list). */
-  list(path: string, opts?: { required?: boolean; nonEmpty?: boolean }): number;
-  stringList(path: string, opts?: { default?: string[] }): string[];
-  stringMap(path: string): Record<string, string>;
-  /** Keys present at path that are not in the allowed list are reported as unknown. */
-  onlyKeys(path: string, allowed: string[]): void;
+  parse<T extends z.ZodType>(path: string, schema: T): z.output<T> | undefined;
   finish(): void;
 }
 
@@ -80,114 +71,20 @@ export function openConfig(file: string): ConfigReader {
   const reader: ConfigReader = {
     file,
     raw: (path) => (path === '' ? rootValue : getPath(rootValue, split(path))),
-    problem: (path, message) => problems.push(path === '' ? `${where(path)}: ${message}` : `${where(path)}: ${path}: ${message}`),
-    string: (path, opts = {}) => {
-      const v = getPath(rootValue, split(path));
-      if (v === undefined && opts.default !== undefined) return opts.default;
-      if (typeof v !== 'string' || v === '') {
-        reader.problem(path, v === undefined ? 'is required' : 'must be a non-empty string');
-        return '';
-      }
-      if (opts.pattern && !opts.pattern.test(v)) reader.problem(path, `${JSON.stringify(v)} ${opts.hint ?? 'is not valid'}`);
-      return v;
+    problem: (path, message) => {
+      const line = path === '' ? `${where(path)}: ${message}` : `${where(path)}: ${path}: ${message}`;
+      // zod may raise one sentence twice for one field (a type and a range check).
+      if (!problems.includes(line)) problems.push(line);
     },
-    optionalString: (path) => {
-      const v = getPath(rootValue, split(path));
-      if (v === undefined) return undefined;
-      if (typeof v !== 'string') {
-        reader.problem(path, 'must be a string');
-        return undefined;
+    parse: (path, schema) => {
+      const result = schema.safeParse(reader.raw(path), { error: describeIssue });
+      if (result.success) return result.data;
+      for (const issue of result.error.issues) {
+        const at = [...split(path), ...issue.path.map(String)].join('.');
+        if (issue.code === 'unrecognized_keys') issue.keys.forEach((key) => reader.problem(at === '' ? key : `${at}.${key}`, issue.message));
+        else reader.problem(at, issue.message);
       }
-      return v;
-    },
-    number: (path, opts = {}) => {
-      const v = getPath(rootValue, split(path));
-      const fallback = opts.default ?? Number.NaN;
-      if (v === undefined) {
-        if (opts.default === undefined) reader.problem(path, 'is required');
-        return fallback;
-      }
-      if (
-        typeof v !== 'number' ||
-        !Number.isFinite(v) ||
-        (opts.integer && !Number.isInteger(v)) ||
-        (opts.min !== undefined && v < opts.min) ||
-        (opts.max !== undefined && v > opts.max)
-      ) {
-        const kind = opts.integer ? 'a whole number' : 'a number';
-        reader.problem(path, `must be ${kind}${opts.min !== undefined ? ` >= ${opts.min}` : ''}${opts.max !== undefined ? ` <= ${opts.max}` : ''}${v === null || typeof v === 'object' ? '' : ` (got ${JSON.stringify(v)})`}`);
-        return fallback;
-      }
-      return v;
-    },
-    boolean: (path, opts) => {
-      const v = getPath(rootValue, split(path));
-      if (v === undefined) return opts.default;
-      if (typeof v !== 'boolean') {
-        reader.problem(path, 'must be true or false');
-        return opts.default;
-      }
-      return v;
-    },
-    oneOf: (path, allowed, opts = {}) => {
-      const v = getPath(rootValue, split(path));
-      if (v === undefined && opts.default !== undefined) return opts.default;
-      if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v)) {
-        reader.problem(path, v === undefined ? `is required (one of ${allowed.join(', ')})` : `must be one of ${allowed.join(', ')}${typeof v === 'string' ? ` (got ${JSON.stringify(v)})` : ''}`);
-        return opts.default;
-      }
-      return v as (typeof allowed)[number];
-    },
-    mapping: (path, allowed, opts = {}) => {
-      const v = path === '' ? rootValue : getPath(rootValue, split(path));
-      if (v === undefined || (path === '' && v === null)) {
-        if (opts.required) reader.problem(path, path === '' ? 'the file is empty' : 'is required');
-        return false;
-      }
-      if (typeof v !== 'object' || v === null || Array.isArray(v)) {
-        reader.problem(path, `must be a mapping of fields (${allowed.join(', ')})`);
-        return false;
-      }
-      reader.onlyKeys(path, allowed);
-      return true;
-    },
-    list: (path, opts = {}) => {
-      const v = getPath(rootValue, split(path));
-      if (v === undefined) {
-        if (opts.required || opts.nonEmpty) reader.problem(path, 'is required');
-        return 0;
-      }
-      if (!Array.isArray(v)) {
-        reader.problem(path, 'must be a list');
-        return 0;
-      }
-      if (opts.nonEmpty && v.length === 0) reader.problem(path, 'must list at least one item');
-      return v.length;
-    },
-    stringList: (path, opts = {}) => {
-      const v = getPath(rootValue, split(path));
-      if (v === undefined) return opts.default ?? [];
-      if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) {
-        reader.problem(path, 'must be a list of strings');
-        return opts.default ?? [];
-      }
-      return v as string[];
-    },
-    stringMap: (path) => {
-      const v = getPath(rootValue, split(path));
-      if (v === undefined) return {};
-      if (typeof v !== 'object' || v === null || Array.isArray(v) || !Object.values(v).every((x) => typeof x === 'string')) {
-        reader.problem(path, 'must be a mapping of names to strings');
-        return {};
-      }
-      return v as Record<string, string>;
-    },
-    onlyKeys: (path, allowed) => {
-      const v = getPath(rootValue, split(path));
-      if (typeof v !== 'object' || v === null || Array.isArray(v)) return;
-      for (const key of Object.keys(v)) {
-        if (!allowed.includes(key)) reader.problem(path ? `${path}.${key}` : key, `is not a known field (known: ${allowed.join(', ')})`);
-      }
+      return undefined;
     },
     finish: () => {
       if (problems.length > 0) throw new ConfigError(problems);
