@@ -13,6 +13,7 @@ import type { CommandRunner } from './platform/command-runner.js';
 import { ExecaRunner } from './platform/execa-runner.js';
 import { detectPlatformProfile, type PlatformProfile } from './platform/platform-profile.js';
 import { OpResults } from './state/op-results.js';
+import { TransferProgress } from './state/transfer-progress.js';
 
 export interface AgentRuntime {
   config: AgentConfig;
@@ -23,6 +24,7 @@ export interface AgentRuntime {
   epochs: EpochStore;
   locks: ZoneLocks;
   results: OpResults;
+  transfers: TransferProgress;
   opContext(ctx: CallContext, zone: string | undefined, dryRun: boolean): OpContext;
 }
 
@@ -41,6 +43,7 @@ export function createAgentRuntime(config: AgentConfig, log: Logger, opts: { run
     epochs: new EpochStore(path.join(config.stateDir, 'epochs')),
     locks: new ZoneLocks(),
     results,
+    transfers: new TransferProgress(clock),
     opContext: (ctx, zone, dryRun) => ({
       host: config.host,
       runner,

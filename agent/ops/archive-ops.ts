@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
+import path from 'node:path';
 import type { Writable } from 'node:stream';
 import { classifyPaxFailure, paxArgs, paxWarningsIfSucceeded } from '../commands/pax.js';
 import { plannedRecord, type RunResult, type StreamSpec, type StreamingRun } from '../platform/command-runner.js';
@@ -159,6 +160,100 @@ export async function extractArchiveFile(ctx: OpContext, req: { zonepath: string
   const file = await hashFile(realPath(ctx, archivePath));
   const result = await exec(ctx, 'pax', args, { mutating: true, cwd: zonepath, timeoutMs: paxTimeoutMs(ctx) });
   return { ...file, warnings: paxOutcome(ctx, result), commands: [result.record] };
+}
+
+// ---------------------------------------------------------------- archive files between hosts
+
+/**
+ * Hands an archive file to `sink` chunk by chunk after announcing its size; the next
+ * chunk is read only once the sink has taken the last one. Read-only on this host.
+ */
+export async function streamFileOut(
+  ctx: OpContext,
+  req: { archivePath: string },
+  sink: { size(bytes: number): Promise<void>; data(chunk: Buffer): Promise<void> },
+): Promise<{ bytes: number; sha256: string }> {
+  const archivePath = requirePath('archivePath', req.archivePath);
+  const real = realPath(ctx, archivePath);
+  const stat = await fs.stat(real).catch(() => null);
+  if (!stat?.isFile()) throw precondition(ctx, `archive ${archivePath} does not exist on ${ctx.host} or is not a file`, { archivePath });
+  if (ctx.dryRun) return { bytes: 0, sha256: '' };
+  await sink.size(stat.size);
+  const digest = createHash('sha256');
+  let bytes = 0;
+  for await (const chunk of createReadStream(real, { highWaterMark: MAX_CHUNK_BYTES, signal: ctx.signal })) {
+    digest.update(chunk as Buffer);
+    bytes += (chunk as Buffer).length;
+    await sink.data(chunk as Buffer);
+  }
+  return { bytes, sha256: digest.digest('hex') };
+}
+
+/**
+ * Writes an arriving archive beside archivePath, fsyncs it, lets `verify` compare it
+ * with the sender's account, and only then renames it into place: a torn or corrupted
+ * copy never sits under the name the extraction will read. An existing archive is
+ * refused, as createArchiveFile refuses one.
+ */
+export async function receiveFile(
+  ctx: OpContext,
+  req: { archivePath: string },
+  source: AsyncIterable<Buffer>,
+  verify: (received: { bytes: number; sha256: string }) => void,
+): Promise<{ bytes: number; sha256: string }> {
+  const archivePath = requirePath('archivePath', req.archivePath);
+  const real = realPath(ctx, archivePath);
+  const dir = path.posix.dirname(archivePath);
+  const dirStat = await fs.stat(realPath(ctx, dir)).catch(() => null);
+  if (!dirStat?.isDirectory()) throw precondition(ctx, `directory ${dir} for the archive does not exist on ${ctx.host}`, { archivePath });
+  if (await pathExists(real)) throw precondition(ctx, `archive ${archivePath} already exists on ${ctx.host}; refusing to overwrite it`, { archivePath });
+  if (ctx.dryRun) return { bytes: 0, sha256: '' };
+
+  const partial = `${real}.twinzone-partial`;
+  // A partial copy can only be this operation's own from an earlier, failed attempt.
+  await fs.rm(partial, { force: true });
+  const file = await fs.open(partial, 'wx', 0o600);
+  const digest = createHash('sha256');
+  let bytes = 0;
+  try {
+    try {
+      for await (const chunk of source) {
+        digest.update(chunk);
+        bytes += chunk.length;
+        await file.write(chunk);
+      }
+      await file.sync();
+    } finally {
+      await file.close();
+    }
+    const received = { bytes, sha256: digest.digest('hex') };
+    verify(received);
+    await fs.rename(partial, real);
+    return received;
+  } catch (err) {
+    await fs.rm(partial, { force: true });
+    throw err;
+  }
+}
+
+/**
+ * The bytes of the regular files under a zonepath: what its archive will roughly weigh
+ * (pax adds headers and padding). Counted beside the stream for progress only; unreadable
+ * entries are skipped rather than failing a transfer over an estimate.
+ */
+export async function estimateTreeBytes(ctx: OpContext, zonepath: string): Promise<number> {
+  let total = 0;
+  const pending = [realPath(ctx, zonepath)];
+  while (pending.length > 0 && !ctx.signal.aborted) {
+    const dir = pending.pop()!;
+    const entries = await fs.readdir(dir, { withFileTypes: true }).catch(() => []);
+    for (const e of entries) {
+      const full = path.join(dir, e.name);
+      if (e.isDirectory()) pending.push(full);
+      else if (e.isFile()) total += (await fs.lstat(full).catch(() => null))?.size ?? 0;
+    }
+  }
+  return total;
 }
 
 function archivePaths(req: { zonepath: string; archivePath: string }): { zonepath: string; archivePath: string } {

@@ -4,22 +4,29 @@
 // only as fast as gRPC flow control lets the chunks leave, and the receiver's pax is fed
 // only as fast as it extracts.
 import { once } from 'node:events';
-import { credentials, type ServerReadableStream, type ServerWritableStream } from '@grpc/grpc-js';
+import { credentials, Metadata, type ClientReadableStream, type ServerReadableStream, type ServerWritableStream } from '@grpc/grpc-js';
 import { errors } from '../../shared/errors/twinzone-error.js';
 import { fromGrpcError } from '../../shared/errors/grpc-errors.js';
 import { clientStreaming, serverStreaming, unary } from '../../shared/grpc/unary-handler.js';
 import type { CallContext } from '../../shared/grpc/call-context.js';
 import { requirePath } from '../../shared/validate/paths.js';
 import {
-  AgentClient, CreateArchiveFileResponse, ExtractArchiveFileResponse, PullZonepathResponse, ReceiveZonepathResponse,
-  type ArchiveSummary as ProtoSummary, type CreateArchiveFileRequest, type ExtractArchiveFileRequest, type PullZonepathRequest,
-  type ReceiveZonepathRequest, type StreamZonepathOutRequest, type StreamZonepathOutResponse,
+  AgentClient, CreateArchiveFileResponse, ExtractArchiveFileResponse, PullArchiveFileResponse,
+  PullZonepathResponse, ReceiveZonepathResponse, type ArchiveSummary as ProtoSummary, type CreateArchiveFileRequest,
+  type ExtractArchiveFileRequest, type PullArchiveFileRequest,
+  type PullZonepathRequest, type ReceiveZonepathRequest, type StreamArchiveFileOutRequest, type StreamArchiveFileOutResponse,
+  type StreamZonepathOutRequest, type StreamZonepathOutResponse,
 } from '../../shared/gen/twinzone/v1/agent.js';
+import type { Mutation } from '../../shared/gen/twinzone/v1/common.js';
 import { OP_METADATA_KEY } from '../../shared/grpc/metadata-keys.js';
 import type { AgentRuntime } from '../agent-runtime.js';
-import { compareSummaries, createArchiveFile, extractArchiveFile, receiveIntoZonepath, streamZonepathOut, type ArchiveSummary } from '../ops/archive-ops.js';
+import {
+  compareSummaries, createArchiveFile, estimateTreeBytes, extractArchiveFile, receiveFile, receiveIntoZonepath, streamFileOut, streamZonepathOut,
+  type ArchiveSummary,
+} from '../ops/archive-ops.js';
+import type { OpContext } from '../ops/op-context.js';
+import type { TransferMeter } from '../state/transfer-progress.js';
 import { mutationLabels, requireMutation, type MutationGate } from './mutation-gate.js';
-import { Metadata } from '@grpc/grpc-js';
 
 
 function toProto(s: ArchiveSummary): ProtoSummary {
@@ -38,30 +45,62 @@ async function* dataOf(messages: AsyncIterator<ReceiveZonepathRequest>, onSummar
   }
 }
 
+const ADDRESS = /^[A-Za-z0-9.:[\]-]+:\d{1,5}$/;
+
+function requireAddress(field: string, address: string): void {
+  if (!ADDRESS.test(address)) throw errors.invalidArgument(`${field} ${JSON.stringify(address)} must be HOST:PORT`, { field });
+}
+
+type Writer<T> = ServerWritableStream<unknown, T>;
+
+/** Writes one message, waiting for gRPC flow control; a cancelled call ends the wait. */
+async function send<T>(call: Writer<T>, message: T, signal: AbortSignal): Promise<void> {
+  if (!call.write(message)) await once(call, 'drain', { signal });
+}
+
 export function archiveHandlers(runtime: AgentRuntime, gate: MutationGate) {
   const { log } = runtime;
   const roots = runtime.config.allowedRoots;
+
+  /**
+   * A read of this host for a peer's pull. It changes nothing here, but it is done for
+   * the zone's lease: a stale caller is refused and the zone is not changed underneath
+   * the stream. The fence is checked, not moved: the puller carries the epoch reserved
+   * for the target, and this host must still accept its own (current) epoch if the run
+   * is rolled back.
+   */
+  async function readForPeer<T>(m: Mutation, ctx: CallContext, read: (op: OpContext) => Promise<T>): Promise<T> {
+    runtime.epochs.admit(m.zone, m.epoch, { record: false });
+    const release = runtime.locks.acquire(m.zone, m.opId);
+    try {
+      return await read(runtime.opContext(ctx, m.zone, m.dryRun));
+    } finally {
+      release();
+    }
+  }
 
   return {
     streamZonepathOut: serverStreaming<StreamZonepathOutRequest, StreamZonepathOutResponse>(log, 'StreamZonepathOut', mutationLabels, async (req, call, ctx) => {
       const m = requireMutation(req.mutation);
       requirePath('zonepath', req.zonepath, roots);
-      // Reading the zonepath changes nothing here, but it is done for the zone's lease:
-      // a stale caller is refused, and the zone is not changed underneath the stream.
-      runtime.epochs.admit(m.zone, m.epoch, { record: !m.dryRun });
-      const release = runtime.locks.acquire(m.zone, m.opId);
-      try {
-        const op = runtime.opContext(ctx, m.zone, m.dryRun);
-        const summary = await streamZonepathOut(op, { zonepath: req.zonepath }, async (chunk) => {
-          if (!(call as ServerWritableStream<StreamZonepathOutRequest, StreamZonepathOutResponse>).write({ part: { $case: 'data', value: chunk } })) {
-            // A cancelled call never drains: the signal ends the wait (and the stream).
-            await once(call, 'drain', { signal: ctx.signal });
-          }
-        });
-        call.write({ part: { $case: 'summary', value: toProto(summary) } });
-      } finally {
-        release();
-      }
+      const out = call as Writer<StreamZonepathOutResponse>;
+      await readForPeer(m, ctx, async (op) => {
+        // The estimate is counted beside the stream, never ahead of it: a slow walk of a
+        // big tree must not delay the first bytes.
+        let streaming = true;
+        const estimate = op.dryRun
+          ? Promise.resolve()
+          : estimateTreeBytes(op, req.zonepath).then((n) => {
+              if (streaming) out.write({ part: { $case: 'estimatedBytes', value: n } });
+            });
+        try {
+          const summary = await streamZonepathOut(op, { zonepath: req.zonepath }, (chunk) => send(out, { part: { $case: 'data', value: chunk } }, ctx.signal));
+          out.write({ part: { $case: 'summary', value: toProto(summary) } });
+        } finally {
+          streaming = false;
+          await estimate.catch(() => undefined);
+        }
+      });
     }),
 
     receiveZonepath: clientStreaming<ReceiveZonepathRequest, ReceiveZonepathResponse>(log, 'ReceiveZonepath', async (call, ctx) => {
@@ -85,15 +124,65 @@ export function archiveHandlers(runtime: AgentRuntime, gate: MutationGate) {
       gate.run('PullZonepath', req.mutation, PullZonepathResponse, ctx, () => {
         requirePath('zonepath', req.zonepath, roots);
         requirePath('source_zonepath', req.sourceZonepath, roots);
-        if (!/^[A-Za-z0-9.:[\]-]+:\d{1,5}$/.test(req.sourceAddress)) throw errors.invalidArgument(`source_address ${JSON.stringify(req.sourceAddress)} must be HOST:PORT`, { field: 'source_address' });
+        requireAddress('source_address', req.sourceAddress);
       }, async (op) => {
         if (op.dryRun) {
           const planned = await receiveIntoZonepath(op, { zonepath: req.zonepath }, (async function* () {})());
           return { outcome: `would pull ${req.sourceZonepath} from ${req.sourceAddress}`, changed: false, summary: toProto(planned), peerSummary: undefined, commands: op.commands };
         }
-        const { received, sent } = await pullFromPeer(req, op, ctx);
+        const { result: received, sent } = await pullFromPeer<StreamZonepathOutResponse, ArchiveSummary>(
+          req.sourceAddress,
+          req.mutation!,
+          ctx,
+          (peer, mutation, metadata) => peer.streamZonepathOut({ mutation, zonepath: req.sourceZonepath }, metadata),
+          (chunks) => receiveIntoZonepath(op, { zonepath: req.zonepath }, chunks),
+        );
         compareSummaries(sent, received);
         return { outcome: 'pulled and extracted', changed: true, summary: toProto(received), peerSummary: sent, commands: op.commands };
+      }),
+    ),
+
+    streamArchiveFileOut: serverStreaming<StreamArchiveFileOutRequest, StreamArchiveFileOutResponse>(log, 'StreamArchiveFileOut', mutationLabels, async (req, call, ctx) => {
+      const m = requireMutation(req.mutation);
+      requirePath('archive_path', req.archivePath, roots);
+      const out = call as Writer<StreamArchiveFileOutResponse>;
+      await readForPeer(m, ctx, async (op) => {
+        const sent = await streamFileOut(op, { archivePath: req.archivePath }, {
+          size: (n) => send(out, { part: { $case: 'totalBytes', value: n } }, ctx.signal),
+          data: (chunk) => send(out, { part: { $case: 'data', value: chunk } }, ctx.signal),
+        });
+        out.write({ part: { $case: 'summary', value: { ...sent, warnings: [], commands: [] } } });
+      });
+    }),
+
+    pullArchiveFile: unary<PullArchiveFileRequest, PullArchiveFileResponse>(log, 'PullArchiveFile', mutationLabels, (req, ctx) =>
+      gate.run('PullArchiveFile', req.mutation, PullArchiveFileResponse, ctx, () => {
+        requirePath('archive_path', req.archivePath, roots);
+        requirePath('source_archive_path', req.sourceArchivePath, roots);
+        requireAddress('source_address', req.sourceAddress);
+      }, async (op) => {
+        if (op.dryRun) {
+          await receiveFile(op, { archivePath: req.archivePath }, (async function* () {})(), () => undefined);
+          return { outcome: `would copy ${req.sourceArchivePath} from ${req.sourceAddress} to ${req.archivePath}`, changed: false, summary: undefined, peerSummary: undefined, commands: [] };
+        }
+        let sentFirst: ProtoSummary | undefined;
+        const { result: received, sent } = await pullFromPeer<StreamArchiveFileOutResponse, { bytes: number; sha256: string }>(
+          req.sourceAddress,
+          req.mutation!,
+          ctx,
+          (peer, mutation, metadata) => peer.streamArchiveFileOut({ mutation, archivePath: req.sourceArchivePath }, metadata),
+          // The copy is renamed into place only once it matches the sender's account,
+          // which arrives as the stream's last message: the receiver compares then.
+          (chunks) => receiveFile(op, { archivePath: req.archivePath }, chunks, (got) => compareSummaries(sentFirst ?? { bytes: -1, sha256: '' }, got)),
+          (s) => (sentFirst = s),
+        );
+        return {
+          outcome: `copied ${received.bytes} bytes from ${req.sourceAddress}:${req.sourceArchivePath} to ${req.archivePath}`,
+          changed: true,
+          summary: { ...received, warnings: [], commands: [] },
+          peerSummary: sent,
+          commands: [],
+        };
       }),
     ),
 
@@ -118,35 +207,64 @@ export function archiveHandlers(runtime: AgentRuntime, gate: MutationGate) {
     ),
   };
 
-  /** Streams the peer's zonepath straight into this host's pax -r. */
-  async function pullFromPeer(req: PullZonepathRequest, op: Parameters<typeof receiveIntoZonepath>[0], ctx: CallContext) {
-    const peer = new AgentClient(req.sourceAddress, credentials.createInsecure());
+  /**
+   * Opens a stream on the source agent (same zone and epoch, op id suffixed `:out`) and
+   * feeds its data chunks to `consume`, counting them for GetTransferProgress. The
+   * source's summary is its last message; `onSummary` sees it as soon as it arrives.
+   */
+  async function pullFromPeer<M extends PeerMessage, R>(
+    address: string,
+    mutation: Mutation,
+    ctx: CallContext,
+    open: (peer: AgentClient, mutation: Mutation, metadata: Metadata) => ClientReadableStream<M>,
+    consume: (chunks: AsyncIterable<Buffer>) => Promise<R>,
+    onSummary: (s: ProtoSummary) => void = () => undefined,
+  ): Promise<{ result: R; sent: ProtoSummary }> {
+    const peer = new AgentClient(address, credentials.createInsecure());
+    const out = { ...mutation, opId: `${mutation.opId}:out` };
     const metadata = new Metadata();
-    metadata.set(OP_METADATA_KEY, `${req.mutation!.opId}:out`);
-    const stream = peer.streamZonepathOut(
-      { mutation: { ...req.mutation!, opId: `${req.mutation!.opId}:out` }, zonepath: req.sourceZonepath },
-      metadata,
-    );
+    metadata.set(OP_METADATA_KEY, out.opId);
+    const stream = open(peer, out, metadata);
+    // Errors reach us through the iterator while the stream is read; one that arrives
+    // when it is not (the receiver refused before reading, the stream cancelled below)
+    // must not be an unhandled 'error' event, which would take the agent down.
+    stream.on('error', () => undefined);
     const cancel = () => stream.cancel();
     ctx.signal.addEventListener('abort', cancel, { once: true });
+    const meter = runtime.transfers.start(mutation.opId);
     let sent: ProtoSummary | undefined;
     async function* chunks(): AsyncGenerator<Buffer> {
       try {
-        for await (const msg of stream as AsyncIterable<StreamZonepathOutResponse>) {
-          if (msg.part?.$case === 'data') yield Buffer.from(msg.part.value);
-          else if (msg.part?.$case === 'summary') sent = msg.part.value;
+        for await (const msg of stream as AsyncIterable<M>) {
+          const part = msg.part;
+          if (part?.$case === 'data') {
+            meter.add(part.value.length);
+            yield Buffer.from(part.value);
+          } else if (part?.$case === 'summary') {
+            sent = part.value;
+            onSummary(part.value);
+          } else if (part) noteTotal(meter, part);
         }
       } catch (err) {
         throw fromGrpcError(err);
       }
     }
     try {
-      const received = await receiveIntoZonepath(op, { zonepath: req.zonepath }, chunks());
-      if (!sent) throw errors.invalidArgument(`the source agent at ${req.sourceAddress} ended the stream without its summary`);
-      return { received, sent };
+      const result = await consume(chunks());
+      if (!sent) throw errors.invalidArgument(`the source agent at ${address} ended the stream without its summary`);
+      return { result, sent };
     } finally {
+      meter.finish();
       ctx.signal.removeEventListener('abort', cancel);
+      // A receiver that stopped early leaves the source streaming into nothing: stop it.
+      cancel();
       peer.close();
     }
   }
+}
+
+type PeerMessage = StreamZonepathOutResponse | StreamArchiveFileOutResponse;
+
+function noteTotal(meter: TransferMeter, part: NonNullable<PeerMessage['part']>): void {
+  if (part.$case === 'estimatedBytes' || part.$case === 'totalBytes') meter.setTotal(part.value);
 }

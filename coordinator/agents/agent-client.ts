@@ -15,15 +15,15 @@ import { TwinzoneError } from '../../shared/errors/twinzone-error.js';
 import {
   AttachZoneRequest, BootZoneRequest, ConvertZoneRequest, CreateArchiveFileRequest, CreateZoneFromDetachedRequest,
   DeleteZoneConfigRequest, DeportStorageRequest, DetachZoneRequest, ExtractArchiveFileRequest, GetHostFactsRequest,
-  GetOperationResultRequest, GetZoneRequest, HaltZoneRequest, ImportStorageRequest, ListMountsRequest, ListZonesRequest,
-  MountFsRequest, PrepareZonepathRequest, PullZonepathRequest, QueryReplicationRequest, ReadyZoneRequest,
+  GetOperationResultRequest, GetTransferProgressRequest, GetZoneRequest, HaltZoneRequest, ImportStorageRequest, ListMountsRequest, ListZonesRequest,
+  MountFsRequest, PrepareZonepathRequest, PullArchiveFileRequest, PullZonepathRequest, QueryReplicationRequest, ReadyZoneRequest,
   ReplicationActionRequest, RunProbeRequest, ShutdownZoneRequest, SnapshotActionRequest, UnmountFsRequest,
   type AgentClient, type AttachZoneResponse, type BootZoneResponse, type ConvertZoneResponse,
   type CreateArchiveFileResponse, type CreateZoneFromDetachedResponse, type DeepPartial, type DeleteZoneConfigResponse,
   type DeportStorageResponse, type DetachZoneResponse, type ExtractArchiveFileResponse, type GetHostFactsResponse,
-  type GetOperationResultResponse, type GetZoneResponse, type HaltZoneResponse, type ImportStorageResponse,
+  type GetOperationResultResponse, type GetTransferProgressResponse, type GetZoneResponse, type HaltZoneResponse, type ImportStorageResponse,
   type ListMountsResponse, type ListZonesResponse, type MountFsResponse, type PrepareZonepathResponse,
-  type PullZonepathResponse, type QueryReplicationResponse, type ReadyZoneResponse, type ReplicationActionResponse,
+  type PullArchiveFileResponse, type PullZonepathResponse, type QueryReplicationResponse, type ReadyZoneResponse, type ReplicationActionResponse,
   type RunProbeResponse, type ShutdownZoneResponse, type SnapshotActionResponse, type UnmountFsResponse,
 } from '../../shared/gen/twinzone/v1/agent.js';
 import type { Mutation } from '../../shared/gen/twinzone/v1/common.js';
@@ -124,6 +124,9 @@ export class AgentConnection {
   getOperationResult(req: Req<GetOperationResultRequest> & { opId: string }, o?: AgentCallOptions): Promise<GetOperationResultResponse> {
     return this.call('GetOperationResult', this.client.getOperationResult, GetOperationResultRequest.fromPartial(req), o);
   }
+  getTransferProgress(req: Req<GetTransferProgressRequest> & { opId: string }, o?: AgentCallOptions): Promise<GetTransferProgressResponse> {
+    return this.call('GetTransferProgress', this.client.getTransferProgress, GetTransferProgressRequest.fromPartial(req), o);
+  }
 
   // ------------------------------------------------------------------ zones
 
@@ -184,6 +187,10 @@ export class AgentConnection {
   /** Asks this (target) host to pull a zonepath from the source agent at sourceAddress. */
   pullZonepath(req: MutatingReq<PullZonepathRequest>, o?: AgentCallOptions): Promise<PullZonepathResponse> {
     return this.call('PullZonepath', this.client.pullZonepath, PullZonepathRequest.fromPartial(req), o);
+  }
+  /** Asks this (target) host to copy an archive file from the source agent at sourceAddress. */
+  pullArchiveFile(req: MutatingReq<PullArchiveFileRequest>, o?: AgentCallOptions): Promise<PullArchiveFileResponse> {
+    return this.call('PullArchiveFile', this.client.pullArchiveFile, PullArchiveFileRequest.fromPartial(req), o);
   }
   createArchiveFile(req: MutatingReq<CreateArchiveFileRequest>, o?: AgentCallOptions): Promise<CreateArchiveFileResponse> {
     return this.call('CreateArchiveFile', this.client.createArchiveFile, CreateArchiveFileRequest.fromPartial(req), o);

@@ -10,13 +10,14 @@ export const AGENT_RPCS = [
   'ImportStorage', 'DeportStorage', 'MountFs', 'UnmountFs', 'ListMounts',
   'SnapshotAction', 'QueryReplication', 'ReplicationAction',
   'StreamZonepathOut', 'ReceiveZonepath', 'PullZonepath', 'CreateArchiveFile', 'ExtractArchiveFile',
+  'StreamArchiveFileOut', 'PullArchiveFile', 'GetTransferProgress',
   'RunProbe', 'GetOperationResult',
 ] as const;
 
 export type AgentRpc = (typeof AGENT_RPCS)[number];
 
-/** The streams are agent-to-agent (PullZonepath drives them); the coordinator never opens one. */
-export type UnaryAgentRpc = Exclude<AgentRpc, 'StreamZonepathOut' | 'ReceiveZonepath'>;
+/** The streams are agent-to-agent (PullZonepath and PullArchiveFile drive them); the coordinator never opens one. */
+export type UnaryAgentRpc = Exclude<AgentRpc, 'StreamZonepathOut' | 'ReceiveZonepath' | 'StreamArchiveFileOut'>;
 
 /**
  * - `read-only`: NO_SIDE_EFFECTS in the proto; a repeat changes nothing.
@@ -54,6 +55,9 @@ export const RPC_RETRY = {
   PullZonepath: 'by-op-id',
   CreateArchiveFile: 'by-op-id',
   ExtractArchiveFile: 'by-op-id',
+  StreamArchiveFileOut: 'never',
+  PullArchiveFile: 'by-op-id',
+  GetTransferProgress: 'read-only',
   RunProbe: 'read-only',
   GetOperationResult: 'read-only',
 } as const satisfies Record<AgentRpc, RetryClass>;
@@ -118,6 +122,8 @@ export const RPC_DEADLINE = {
   PullZonepath: 'archive',
   CreateArchiveFile: 'archive',
   ExtractArchiveFile: 'archive',
+  PullArchiveFile: 'archive',
+  GetTransferProgress: 'read',
   RunProbe: 'probe',
   GetOperationResult: 'read',
 } as const satisfies Record<UnaryAgentRpc, DeadlineKind>;

@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { ClientWritableStream } from '@grpc/grpc-js';
 import { describe, expect } from 'vitest';
 import { agentTest as it, type AgentLab } from '../support/agent-fixture.js';
-import { mutations, rpc as agentRpc, type Reply } from '../support/agent-calls.js';
+import { mutations, refusal, rpc as agentRpc, type Reply } from '../support/agent-calls.js';
 import type { ReceiveZonepathRequest, ReceiveZonepathResponse, StreamZonepathOutResponse } from '../../shared/gen/twinzone/v1/agent.js';
 import { readLabConfig } from '../solsim/src/state/lab-config.js';
 import { fromGrpcError } from '../../shared/errors/grpc-errors.js';
@@ -155,14 +155,35 @@ describe('zonepath archives between agents', () => {
     expect(broken?.code).toMatch(/^(TRANSFER_CORRUPTED|COMMAND_FAILED)$/);
   });
 
-  it('archives to a file and extracts from it (the --via-file method)', async ({ lab }) => {
+  it('archives to a file, copies it agent to agent, and extracts it (the --via-file method)', async ({ lab }) => {
     const created = await rpc(lab, 'hostA', 'createArchiveFile', { ...mut('db01'), zonepath: '/zones/db01', archivePath: '/var/tmp/db01.pax' });
     expect(created.summary.bytes).toBeGreaterThan(1_000_000);
-    fs.copyFileSync(path.join(lab.env('hostA').root, 'var/tmp/db01.pax'), path.join(lab.env('hostB').root, 'var/tmp/db01.pax'));
+    // The copy between the hosts: hostB pulls the file from hostA's agent.
+    const agents = readLabConfig(lab.dir).hosts;
+    const source = agents.hostA!.agent!.address;
+    const copyMutation = mut('filecopy');
+    const copied = await rpc(lab, 'hostB', 'pullArchiveFile', { ...copyMutation, sourceAddress: source, sourceArchivePath: '/var/tmp/db01.pax', archivePath: '/var/tmp/db01.pax' });
+    expect(copied.summary).toMatchObject({ bytes: created.summary.bytes, sha256: created.summary.sha256 });
+    expect(copied.peerSummary.sha256).toBe(created.summary.sha256);
+    // Its progress stays readable by op id for the coordinator's last poll.
+    const progress = await rpc(lab, 'hostB', 'getTransferProgress', { opId: copyMutation.mutation.opId });
+    expect(progress).toMatchObject({ bytes: created.summary.bytes, totalBytes: created.summary.bytes, finished: true });
+    expect((await refusal(rpc(lab, 'hostB', 'getTransferProgress', { opId: 'never-ran-1' }))).code).toBe('OP_NOT_FOUND');
+    // Never over an existing file, never from a missing one; neither leaves a partial copy.
+    expect((await refusal(rpc(lab, 'hostB', 'pullArchiveFile', { ...mut('filecopy'), sourceAddress: source, sourceArchivePath: '/var/tmp/db01.pax', archivePath: '/var/tmp/db01.pax' }))).code).toBe('PRECONDITION_FAILED');
+    const missing = await refusal(rpc(lab, 'hostB', 'pullArchiveFile', { ...mut('filecopy'), sourceAddress: source, sourceArchivePath: '/var/tmp/nosuch.pax', archivePath: '/var/tmp/other.pax' }));
+    expect(missing).toMatchObject({ code: 'PRECONDITION_FAILED' });
+    expect(missing.message).toContain('/var/tmp/nosuch.pax');
+    expect(fs.readdirSync(path.join(lab.env('hostB').root, 'var/tmp')).filter((n) => n.includes('partial') || n === 'other.pax')).toEqual([]);
     await prepare(lab, 'hostB', 'filecopy', '/zones/filecopy');
     const extracted = await rpc(lab, 'hostB', 'extractArchiveFile', { ...mut('filecopy'), zonepath: '/zones/filecopy', archivePath: '/var/tmp/db01.pax' });
     expect(extracted.summary.sha256).toBe(created.summary.sha256);
     expect(fs.readFileSync(path.join(lab.env('hostB').root, 'zones/filecopy/root/etc/release'), 'utf8')).toContain('Solaris 8');
+    // A pull into a zonepath that is not empty is refused before anything is read, and
+    // the half-opened stream from the source does not take the agent down.
+    const refusedPull = await refusal(rpc(lab, 'hostB', 'pullZonepath', { ...mut('filecopy'), sourceAddress: source, sourceZonepath: '/zones/db01', zonepath: '/zones/filecopy' }));
+    expect(refusedPull.code).toBe('PRECONDITION_FAILED');
+    expect((await rpc(lab, 'hostB', 'getZone', { zone: 'filecopy' }).catch((e: { code: string }) => e)).code).not.toBe('AGENT_UNREACHABLE');
     // An archive is never overwritten.
     await expect(rpc(lab, 'hostA', 'createArchiveFile', { ...mut('db01'), zonepath: '/zones/db01', archivePath: '/var/tmp/db01.pax' })).rejects.toMatchObject({ code: 'PRECONDITION_FAILED' });
   });

@@ -747,7 +747,12 @@ export interface StreamZonepathOutRequest {
 export interface StreamZonepathOutResponse {
   part: { $case: "data"; value: Buffer } | //
   /** Last message of the stream. */
-  { $case: "summary"; value: ArchiveSummary } | undefined;
+  { $case: "summary"; value: ArchiveSummary } | //
+  /**
+   * The zonepath's file bytes, counted beside the stream (at most once, at any point):
+   * an estimate of the archive's size for progress, not a promise.
+   */
+  { $case: "estimatedBytes"; value: number } | undefined;
 }
 
 export interface ReceiveHeader {
@@ -775,6 +780,58 @@ export interface PullZonepathRequest {
   sourceAddress: string;
   sourceZonepath: string;
   zonepath: string;
+}
+
+export interface StreamArchiveFileOutRequest {
+  mutation: Mutation | undefined;
+  archivePath: string;
+}
+
+export interface StreamArchiveFileOutResponse {
+  part:
+    | //
+    /** First message: the file's size. */
+    { $case: "totalBytes"; value: number }
+    | { $case: "data"; value: Buffer }
+    | //
+    /** Last message of the stream. */
+    { $case: "summary"; value: ArchiveSummary }
+    | undefined;
+}
+
+export interface PullArchiveFileRequest {
+  mutation:
+    | Mutation
+    | undefined;
+  /** host:port of the source agent. */
+  sourceAddress: string;
+  sourceArchivePath: string;
+  archivePath: string;
+}
+
+export interface PullArchiveFileResponse {
+  outcome: string;
+  changed: boolean;
+  /** What this side wrote. */
+  summary:
+    | ArchiveSummary
+    | undefined;
+  /** The source's summary; sha256 and bytes matched. */
+  peerSummary: ArchiveSummary | undefined;
+  commands: CommandRecord[];
+}
+
+export interface GetTransferProgressRequest {
+  opId: string;
+}
+
+export interface GetTransferProgressResponse {
+  opId: string;
+  bytes: number;
+  /** 0 when not (yet) known. */
+  totalBytes: number;
+  elapsedMs: number;
+  finished: boolean;
 }
 
 export interface CreateArchiveFileRequest {
@@ -8154,6 +8211,9 @@ export const StreamZonepathOutResponse: MessageFns<StreamZonepathOutResponse> = 
       case "summary":
         ArchiveSummary.encode(message.part.value, writer.uint32(18).fork()).join();
         break;
+      case "estimatedBytes":
+        writer.uint32(24).uint64(message.part.value);
+        break;
     }
     return writer;
   },
@@ -8187,6 +8247,14 @@ export const StreamZonepathOutResponse: MessageFns<StreamZonepathOutResponse> = 
             message.part = { $case: "summary", value: ArchiveSummary.decode(reader, reader.uint32()) };
             continue;
           }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.part = { $case: "estimatedBytes", value: longToNumber(reader.uint64()) };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -8205,6 +8273,10 @@ export const StreamZonepathOutResponse: MessageFns<StreamZonepathOutResponse> = 
         ? { $case: "data", value: Buffer.from(bytesFromBase64(object.data)) }
         : isSet(object.summary)
         ? { $case: "summary", value: ArchiveSummary.fromJSON(object.summary) }
+        : isSet(object.estimatedBytes)
+        ? { $case: "estimatedBytes", value: globalThis.Number(object.estimatedBytes) }
+        : isSet(object.estimated_bytes)
+        ? { $case: "estimatedBytes", value: globalThis.Number(object.estimated_bytes) }
         : undefined,
     };
   },
@@ -8215,6 +8287,8 @@ export const StreamZonepathOutResponse: MessageFns<StreamZonepathOutResponse> = 
       obj.data = base64FromBytes(message.part.value);
     } else if (message.part?.$case === "summary") {
       obj.summary = ArchiveSummary.toJSON(message.part.value);
+    } else if (message.part?.$case === "estimatedBytes") {
+      obj.estimatedBytes = Math.round(message.part.value);
     }
     return obj;
   },
@@ -8234,6 +8308,12 @@ export const StreamZonepathOutResponse: MessageFns<StreamZonepathOutResponse> = 
       case "summary": {
         if (object.part?.value !== undefined && object.part?.value !== null) {
           message.part = { $case: "summary", value: ArchiveSummary.fromPartial(object.part.value) };
+        }
+        break;
+      }
+      case "estimatedBytes": {
+        if (object.part?.value !== undefined && object.part?.value !== null) {
+          message.part = { $case: "estimatedBytes", value: object.part.value };
         }
         break;
       }
@@ -8576,6 +8656,713 @@ export const PullZonepathRequest: MessageFns<PullZonepathRequest> = {
     message.sourceAddress = object.sourceAddress ?? "";
     message.sourceZonepath = object.sourceZonepath ?? "";
     message.zonepath = object.zonepath ?? "";
+    return message;
+  },
+};
+
+function createBaseStreamArchiveFileOutRequest(): StreamArchiveFileOutRequest {
+  return { mutation: undefined, archivePath: "" };
+}
+
+export const StreamArchiveFileOutRequest: MessageFns<StreamArchiveFileOutRequest> = {
+  encode(message: StreamArchiveFileOutRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.mutation !== undefined) {
+      Mutation.encode(message.mutation, writer.uint32(10).fork()).join();
+    }
+    if (message.archivePath !== "") {
+      writer.uint32(18).string(message.archivePath);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): StreamArchiveFileOutRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseStreamArchiveFileOutRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.mutation = Mutation.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.archivePath = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): StreamArchiveFileOutRequest {
+    return {
+      mutation: isSet(object.mutation) ? Mutation.fromJSON(object.mutation) : undefined,
+      archivePath: isSet(object.archivePath)
+        ? globalThis.String(object.archivePath)
+        : isSet(object.archive_path)
+        ? globalThis.String(object.archive_path)
+        : "",
+    };
+  },
+
+  toJSON(message: StreamArchiveFileOutRequest): unknown {
+    const obj: any = {};
+    if (message.mutation !== undefined) {
+      obj.mutation = Mutation.toJSON(message.mutation);
+    }
+    if (message.archivePath !== "") {
+      obj.archivePath = message.archivePath;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<StreamArchiveFileOutRequest>): StreamArchiveFileOutRequest {
+    return StreamArchiveFileOutRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<StreamArchiveFileOutRequest>): StreamArchiveFileOutRequest {
+    const message = createBaseStreamArchiveFileOutRequest();
+    message.mutation = (object.mutation !== undefined && object.mutation !== null)
+      ? Mutation.fromPartial(object.mutation)
+      : undefined;
+    message.archivePath = object.archivePath ?? "";
+    return message;
+  },
+};
+
+function createBaseStreamArchiveFileOutResponse(): StreamArchiveFileOutResponse {
+  return { part: undefined };
+}
+
+export const StreamArchiveFileOutResponse: MessageFns<StreamArchiveFileOutResponse> = {
+  encode(message: StreamArchiveFileOutResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    switch (message.part?.$case) {
+      case "totalBytes":
+        writer.uint32(8).uint64(message.part.value);
+        break;
+      case "data":
+        writer.uint32(18).bytes(message.part.value);
+        break;
+      case "summary":
+        ArchiveSummary.encode(message.part.value, writer.uint32(26).fork()).join();
+        break;
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): StreamArchiveFileOutResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseStreamArchiveFileOutResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.part = { $case: "totalBytes", value: longToNumber(reader.uint64()) };
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.part = { $case: "data", value: Buffer.from(reader.bytes()) };
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.part = { $case: "summary", value: ArchiveSummary.decode(reader, reader.uint32()) };
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): StreamArchiveFileOutResponse {
+    return {
+      part: isSet(object.totalBytes)
+        ? { $case: "totalBytes", value: globalThis.Number(object.totalBytes) }
+        : isSet(object.total_bytes)
+        ? { $case: "totalBytes", value: globalThis.Number(object.total_bytes) }
+        : isSet(object.data)
+        ? { $case: "data", value: Buffer.from(bytesFromBase64(object.data)) }
+        : isSet(object.summary)
+        ? { $case: "summary", value: ArchiveSummary.fromJSON(object.summary) }
+        : undefined,
+    };
+  },
+
+  toJSON(message: StreamArchiveFileOutResponse): unknown {
+    const obj: any = {};
+    if (message.part?.$case === "totalBytes") {
+      obj.totalBytes = Math.round(message.part.value);
+    } else if (message.part?.$case === "data") {
+      obj.data = base64FromBytes(message.part.value);
+    } else if (message.part?.$case === "summary") {
+      obj.summary = ArchiveSummary.toJSON(message.part.value);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<StreamArchiveFileOutResponse>): StreamArchiveFileOutResponse {
+    return StreamArchiveFileOutResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<StreamArchiveFileOutResponse>): StreamArchiveFileOutResponse {
+    const message = createBaseStreamArchiveFileOutResponse();
+    switch (object.part?.$case) {
+      case "totalBytes": {
+        if (object.part?.value !== undefined && object.part?.value !== null) {
+          message.part = { $case: "totalBytes", value: object.part.value };
+        }
+        break;
+      }
+      case "data": {
+        if (object.part?.value !== undefined && object.part?.value !== null) {
+          message.part = { $case: "data", value: object.part.value };
+        }
+        break;
+      }
+      case "summary": {
+        if (object.part?.value !== undefined && object.part?.value !== null) {
+          message.part = { $case: "summary", value: ArchiveSummary.fromPartial(object.part.value) };
+        }
+        break;
+      }
+    }
+    return message;
+  },
+};
+
+function createBasePullArchiveFileRequest(): PullArchiveFileRequest {
+  return { mutation: undefined, sourceAddress: "", sourceArchivePath: "", archivePath: "" };
+}
+
+export const PullArchiveFileRequest: MessageFns<PullArchiveFileRequest> = {
+  encode(message: PullArchiveFileRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.mutation !== undefined) {
+      Mutation.encode(message.mutation, writer.uint32(10).fork()).join();
+    }
+    if (message.sourceAddress !== "") {
+      writer.uint32(18).string(message.sourceAddress);
+    }
+    if (message.sourceArchivePath !== "") {
+      writer.uint32(26).string(message.sourceArchivePath);
+    }
+    if (message.archivePath !== "") {
+      writer.uint32(34).string(message.archivePath);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PullArchiveFileRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePullArchiveFileRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.mutation = Mutation.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.sourceAddress = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.sourceArchivePath = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.archivePath = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PullArchiveFileRequest {
+    return {
+      mutation: isSet(object.mutation) ? Mutation.fromJSON(object.mutation) : undefined,
+      sourceAddress: isSet(object.sourceAddress)
+        ? globalThis.String(object.sourceAddress)
+        : isSet(object.source_address)
+        ? globalThis.String(object.source_address)
+        : "",
+      sourceArchivePath: isSet(object.sourceArchivePath)
+        ? globalThis.String(object.sourceArchivePath)
+        : isSet(object.source_archive_path)
+        ? globalThis.String(object.source_archive_path)
+        : "",
+      archivePath: isSet(object.archivePath)
+        ? globalThis.String(object.archivePath)
+        : isSet(object.archive_path)
+        ? globalThis.String(object.archive_path)
+        : "",
+    };
+  },
+
+  toJSON(message: PullArchiveFileRequest): unknown {
+    const obj: any = {};
+    if (message.mutation !== undefined) {
+      obj.mutation = Mutation.toJSON(message.mutation);
+    }
+    if (message.sourceAddress !== "") {
+      obj.sourceAddress = message.sourceAddress;
+    }
+    if (message.sourceArchivePath !== "") {
+      obj.sourceArchivePath = message.sourceArchivePath;
+    }
+    if (message.archivePath !== "") {
+      obj.archivePath = message.archivePath;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<PullArchiveFileRequest>): PullArchiveFileRequest {
+    return PullArchiveFileRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<PullArchiveFileRequest>): PullArchiveFileRequest {
+    const message = createBasePullArchiveFileRequest();
+    message.mutation = (object.mutation !== undefined && object.mutation !== null)
+      ? Mutation.fromPartial(object.mutation)
+      : undefined;
+    message.sourceAddress = object.sourceAddress ?? "";
+    message.sourceArchivePath = object.sourceArchivePath ?? "";
+    message.archivePath = object.archivePath ?? "";
+    return message;
+  },
+};
+
+function createBasePullArchiveFileResponse(): PullArchiveFileResponse {
+  return { outcome: "", changed: false, summary: undefined, peerSummary: undefined, commands: [] };
+}
+
+export const PullArchiveFileResponse: MessageFns<PullArchiveFileResponse> = {
+  encode(message: PullArchiveFileResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.outcome !== "") {
+      writer.uint32(10).string(message.outcome);
+    }
+    if (message.changed !== false) {
+      writer.uint32(16).bool(message.changed);
+    }
+    if (message.summary !== undefined) {
+      ArchiveSummary.encode(message.summary, writer.uint32(26).fork()).join();
+    }
+    if (message.peerSummary !== undefined) {
+      ArchiveSummary.encode(message.peerSummary, writer.uint32(34).fork()).join();
+    }
+    for (const v of message.commands) {
+      CommandRecord.encode(v!, writer.uint32(42).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PullArchiveFileResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePullArchiveFileResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.outcome = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.changed = reader.bool();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.summary = ArchiveSummary.decode(reader, reader.uint32());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.peerSummary = ArchiveSummary.decode(reader, reader.uint32());
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.commands.push(CommandRecord.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PullArchiveFileResponse {
+    return {
+      outcome: isSet(object.outcome) ? globalThis.String(object.outcome) : "",
+      changed: isSet(object.changed) ? globalThis.Boolean(object.changed) : false,
+      summary: isSet(object.summary) ? ArchiveSummary.fromJSON(object.summary) : undefined,
+      peerSummary: isSet(object.peerSummary)
+        ? ArchiveSummary.fromJSON(object.peerSummary)
+        : isSet(object.peer_summary)
+        ? ArchiveSummary.fromJSON(object.peer_summary)
+        : undefined,
+      commands: globalThis.Array.isArray(object?.commands)
+        ? object.commands.map((e: any) => CommandRecord.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: PullArchiveFileResponse): unknown {
+    const obj: any = {};
+    if (message.outcome !== "") {
+      obj.outcome = message.outcome;
+    }
+    if (message.changed !== false) {
+      obj.changed = message.changed;
+    }
+    if (message.summary !== undefined) {
+      obj.summary = ArchiveSummary.toJSON(message.summary);
+    }
+    if (message.peerSummary !== undefined) {
+      obj.peerSummary = ArchiveSummary.toJSON(message.peerSummary);
+    }
+    if (message.commands?.length) {
+      obj.commands = message.commands.map((e) => CommandRecord.toJSON(e));
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<PullArchiveFileResponse>): PullArchiveFileResponse {
+    return PullArchiveFileResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<PullArchiveFileResponse>): PullArchiveFileResponse {
+    const message = createBasePullArchiveFileResponse();
+    message.outcome = object.outcome ?? "";
+    message.changed = object.changed ?? false;
+    message.summary = (object.summary !== undefined && object.summary !== null)
+      ? ArchiveSummary.fromPartial(object.summary)
+      : undefined;
+    message.peerSummary = (object.peerSummary !== undefined && object.peerSummary !== null)
+      ? ArchiveSummary.fromPartial(object.peerSummary)
+      : undefined;
+    message.commands = object.commands?.map((e) => CommandRecord.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseGetTransferProgressRequest(): GetTransferProgressRequest {
+  return { opId: "" };
+}
+
+export const GetTransferProgressRequest: MessageFns<GetTransferProgressRequest> = {
+  encode(message: GetTransferProgressRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.opId !== "") {
+      writer.uint32(10).string(message.opId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetTransferProgressRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetTransferProgressRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.opId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetTransferProgressRequest {
+    return {
+      opId: isSet(object.opId)
+        ? globalThis.String(object.opId)
+        : isSet(object.op_id)
+        ? globalThis.String(object.op_id)
+        : "",
+    };
+  },
+
+  toJSON(message: GetTransferProgressRequest): unknown {
+    const obj: any = {};
+    if (message.opId !== "") {
+      obj.opId = message.opId;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<GetTransferProgressRequest>): GetTransferProgressRequest {
+    return GetTransferProgressRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GetTransferProgressRequest>): GetTransferProgressRequest {
+    const message = createBaseGetTransferProgressRequest();
+    message.opId = object.opId ?? "";
+    return message;
+  },
+};
+
+function createBaseGetTransferProgressResponse(): GetTransferProgressResponse {
+  return { opId: "", bytes: 0, totalBytes: 0, elapsedMs: 0, finished: false };
+}
+
+export const GetTransferProgressResponse: MessageFns<GetTransferProgressResponse> = {
+  encode(message: GetTransferProgressResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.opId !== "") {
+      writer.uint32(10).string(message.opId);
+    }
+    if (message.bytes !== 0) {
+      writer.uint32(16).uint64(message.bytes);
+    }
+    if (message.totalBytes !== 0) {
+      writer.uint32(24).uint64(message.totalBytes);
+    }
+    if (message.elapsedMs !== 0) {
+      writer.uint32(32).uint64(message.elapsedMs);
+    }
+    if (message.finished !== false) {
+      writer.uint32(40).bool(message.finished);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetTransferProgressResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetTransferProgressResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.opId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.bytes = longToNumber(reader.uint64());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.totalBytes = longToNumber(reader.uint64());
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.elapsedMs = longToNumber(reader.uint64());
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.finished = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetTransferProgressResponse {
+    return {
+      opId: isSet(object.opId)
+        ? globalThis.String(object.opId)
+        : isSet(object.op_id)
+        ? globalThis.String(object.op_id)
+        : "",
+      bytes: isSet(object.bytes) ? globalThis.Number(object.bytes) : 0,
+      totalBytes: isSet(object.totalBytes)
+        ? globalThis.Number(object.totalBytes)
+        : isSet(object.total_bytes)
+        ? globalThis.Number(object.total_bytes)
+        : 0,
+      elapsedMs: isSet(object.elapsedMs)
+        ? globalThis.Number(object.elapsedMs)
+        : isSet(object.elapsed_ms)
+        ? globalThis.Number(object.elapsed_ms)
+        : 0,
+      finished: isSet(object.finished) ? globalThis.Boolean(object.finished) : false,
+    };
+  },
+
+  toJSON(message: GetTransferProgressResponse): unknown {
+    const obj: any = {};
+    if (message.opId !== "") {
+      obj.opId = message.opId;
+    }
+    if (message.bytes !== 0) {
+      obj.bytes = Math.round(message.bytes);
+    }
+    if (message.totalBytes !== 0) {
+      obj.totalBytes = Math.round(message.totalBytes);
+    }
+    if (message.elapsedMs !== 0) {
+      obj.elapsedMs = Math.round(message.elapsedMs);
+    }
+    if (message.finished !== false) {
+      obj.finished = message.finished;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<GetTransferProgressResponse>): GetTransferProgressResponse {
+    return GetTransferProgressResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GetTransferProgressResponse>): GetTransferProgressResponse {
+    const message = createBaseGetTransferProgressResponse();
+    message.opId = object.opId ?? "";
+    message.bytes = object.bytes ?? 0;
+    message.totalBytes = object.totalBytes ?? 0;
+    message.elapsedMs = object.elapsedMs ?? 0;
+    message.finished = object.finished ?? false;
     return message;
   },
 };
@@ -10604,6 +11391,54 @@ export const AgentService = {
     responseDeserialize: (value: Buffer): ExtractArchiveFileResponse => ExtractArchiveFileResponse.decode(value),
   },
   /**
+   * Streams a file of this host (an archive the --via-file method wrote) as data
+   * chunks: its size first, then the bytes, then one summary (bytes, sha256). Read-only
+   * on this host; agent to agent (PullArchiveFile drives it).
+   */
+  streamArchiveFileOut: {
+    path: "/twinzone.v1.Agent/StreamArchiveFileOut" as const,
+    requestStream: false as const,
+    responseStream: true as const,
+    requestSerialize: (value: StreamArchiveFileOutRequest): Buffer =>
+      Buffer.from(StreamArchiveFileOutRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): StreamArchiveFileOutRequest => StreamArchiveFileOutRequest.decode(value),
+    responseSerialize: (value: StreamArchiveFileOutResponse): Buffer =>
+      Buffer.from(StreamArchiveFileOutResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): StreamArchiveFileOutResponse => StreamArchiveFileOutResponse.decode(value),
+  },
+  /**
+   * Copies an archive file from a peer agent's StreamArchiveFileOut to archive_path
+   * here: written beside it, fsynced, renamed into place once the sha256 matched. An
+   * existing archive_path is refused. The --via-file method's copy between hosts.
+   */
+  pullArchiveFile: {
+    path: "/twinzone.v1.Agent/PullArchiveFile" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: PullArchiveFileRequest): Buffer =>
+      Buffer.from(PullArchiveFileRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): PullArchiveFileRequest => PullArchiveFileRequest.decode(value),
+    responseSerialize: (value: PullArchiveFileResponse): Buffer =>
+      Buffer.from(PullArchiveFileResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): PullArchiveFileResponse => PullArchiveFileResponse.decode(value),
+  },
+  /**
+   * Bytes moved so far by a PullZonepath or PullArchiveFile running (or just finished)
+   * here, by its op id: the coordinator polls it for progress with rate and ETA.
+   * NOT_FOUND when no transfer with that op id is known. Read-only.
+   */
+  getTransferProgress: {
+    path: "/twinzone.v1.Agent/GetTransferProgress" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetTransferProgressRequest): Buffer =>
+      Buffer.from(GetTransferProgressRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetTransferProgressRequest => GetTransferProgressRequest.decode(value),
+    responseSerialize: (value: GetTransferProgressResponse): Buffer =>
+      Buffer.from(GetTransferProgressResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetTransferProgressResponse => GetTransferProgressResponse.decode(value),
+  },
+  /**
    * One health probe: zone state, TCP connect, HTTP GET, or a command in the zone.
    * Read-only.
    */
@@ -10725,6 +11560,24 @@ export interface AgentServer extends UntypedServiceImplementation {
   createArchiveFile: handleUnaryCall<CreateArchiveFileRequest, CreateArchiveFileResponse>;
   /** `pax -r` of a named archive file into the zonepath (the --via-file method). */
   extractArchiveFile: handleUnaryCall<ExtractArchiveFileRequest, ExtractArchiveFileResponse>;
+  /**
+   * Streams a file of this host (an archive the --via-file method wrote) as data
+   * chunks: its size first, then the bytes, then one summary (bytes, sha256). Read-only
+   * on this host; agent to agent (PullArchiveFile drives it).
+   */
+  streamArchiveFileOut: handleServerStreamingCall<StreamArchiveFileOutRequest, StreamArchiveFileOutResponse>;
+  /**
+   * Copies an archive file from a peer agent's StreamArchiveFileOut to archive_path
+   * here: written beside it, fsynced, renamed into place once the sha256 matched. An
+   * existing archive_path is refused. The --via-file method's copy between hosts.
+   */
+  pullArchiveFile: handleUnaryCall<PullArchiveFileRequest, PullArchiveFileResponse>;
+  /**
+   * Bytes moved so far by a PullZonepath or PullArchiveFile running (or just finished)
+   * here, by its op id: the coordinator polls it for progress with rate and ETA.
+   * NOT_FOUND when no transfer with that op id is known. Read-only.
+   */
+  getTransferProgress: handleUnaryCall<GetTransferProgressRequest, GetTransferProgressResponse>;
   /**
    * One health probe: zone state, TCP connect, HTTP GET, or a command in the zone.
    * Read-only.
@@ -11187,6 +12040,60 @@ export interface AgentClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ExtractArchiveFileResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Streams a file of this host (an archive the --via-file method wrote) as data
+   * chunks: its size first, then the bytes, then one summary (bytes, sha256). Read-only
+   * on this host; agent to agent (PullArchiveFile drives it).
+   */
+  streamArchiveFileOut(
+    request: StreamArchiveFileOutRequest,
+    options?: Partial<CallOptions>,
+  ): ClientReadableStream<StreamArchiveFileOutResponse>;
+  streamArchiveFileOut(
+    request: StreamArchiveFileOutRequest,
+    metadata?: Metadata,
+    options?: Partial<CallOptions>,
+  ): ClientReadableStream<StreamArchiveFileOutResponse>;
+  /**
+   * Copies an archive file from a peer agent's StreamArchiveFileOut to archive_path
+   * here: written beside it, fsynced, renamed into place once the sha256 matched. An
+   * existing archive_path is refused. The --via-file method's copy between hosts.
+   */
+  pullArchiveFile(
+    request: PullArchiveFileRequest,
+    callback: (error: ServiceError | null, response: PullArchiveFileResponse) => void,
+  ): ClientUnaryCall;
+  pullArchiveFile(
+    request: PullArchiveFileRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: PullArchiveFileResponse) => void,
+  ): ClientUnaryCall;
+  pullArchiveFile(
+    request: PullArchiveFileRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: PullArchiveFileResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Bytes moved so far by a PullZonepath or PullArchiveFile running (or just finished)
+   * here, by its op id: the coordinator polls it for progress with rate and ETA.
+   * NOT_FOUND when no transfer with that op id is known. Read-only.
+   */
+  getTransferProgress(
+    request: GetTransferProgressRequest,
+    callback: (error: ServiceError | null, response: GetTransferProgressResponse) => void,
+  ): ClientUnaryCall;
+  getTransferProgress(
+    request: GetTransferProgressRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetTransferProgressResponse) => void,
+  ): ClientUnaryCall;
+  getTransferProgress(
+    request: GetTransferProgressRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetTransferProgressResponse) => void,
   ): ClientUnaryCall;
   /**
    * One health probe: zone state, TCP connect, HTTP GET, or a command in the zone.
