@@ -46,6 +46,7 @@ const INVOKE: Record<StepRpc, Invoke> = {
   MountFs: (c, r, signal) => c.mountFs(r, { signal }),
   UnmountFs: (c, r, signal) => c.unmountFs(r, { signal }),
   PullZonepath: (c, r, signal) => c.pullZonepath(r, { signal }),
+  PullArchiveFile: (c, r, signal) => c.pullArchiveFile(r, { signal }),
   CreateArchiveFile: (c, r, signal) => c.createArchiveFile(r, { signal }),
   ExtractArchiveFile: (c, r, signal) => c.extractArchiveFile(r, { signal }),
   QueryReplication: (c, r, signal) => c.queryReplication(r, { signal }),

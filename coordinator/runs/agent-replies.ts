@@ -8,7 +8,7 @@ import type { CommandRecord } from '../../shared/errors/twinzone-error.js';
 import {
   AttachZoneResponse, BootZoneResponse, ConvertZoneResponse, CreateArchiveFileResponse, CreateZoneFromDetachedResponse,
   DeleteZoneConfigResponse, DeltaKind as ProtoDeltaKind, DeportStorageResponse, DetachZoneResponse, ExtractArchiveFileResponse,
-  HaltZoneResponse, ImportStorageResponse, MountFsResponse, PrepareZonepathResponse, PullZonepathResponse, QueryReplicationResponse,
+  HaltZoneResponse, ImportStorageResponse, MountFsResponse, PrepareZonepathResponse, PullArchiveFileResponse, PullZonepathResponse, QueryReplicationResponse,
   ReplicationActionResponse, ShutdownZoneResponse, UnmountFsResponse,
   type AttachDeltas,
 } from '../../shared/gen/twinzone/v1/agent.js';
@@ -35,6 +35,7 @@ const INVOKE: Record<StepRpc, Invoke> = {
   MountFs: (c, r, o) => c.mountFs(m(r), o),
   UnmountFs: (c, r, o) => c.unmountFs(m(r), o),
   PullZonepath: (c, r, o) => c.pullZonepath(m(r), o),
+  PullArchiveFile: (c, r, o) => c.pullArchiveFile(m(r), o),
   CreateArchiveFile: (c, r, o) => c.createArchiveFile(m(r), o),
   ExtractArchiveFile: (c, r, o) => c.extractArchiveFile(m(r), o),
   QueryReplication: (c, r, o) => c.queryReplication(r as { group: string }, o),
@@ -56,6 +57,7 @@ const CODECS: Record<StepRpc, { decode(bytes: Uint8Array): unknown }> = {
   MountFs: MountFsResponse,
   UnmountFs: UnmountFsResponse,
   PullZonepath: PullZonepathResponse,
+  PullArchiveFile: PullArchiveFileResponse,
   CreateArchiveFile: CreateArchiveFileResponse,
   ExtractArchiveFile: ExtractArchiveFileResponse,
   QueryReplication: QueryReplicationResponse,
@@ -74,7 +76,7 @@ export function decodeRecordedReply(rpc: StepRpc, bytes: Uint8Array): unknown {
 export interface ReplySummary {
   outcome: string;
   commands: CommandRecord[];
-  /** Archive bytes written or read (PullZonepath, archive files), for the transfer event. */
+  /** Archive bytes written or read (PullZonepath, PullArchiveFile, archive files), for the transfer event. */
   bytes: number | null;
   /** AttachZone refused over software deltas: attached false. */
   deltas: Delta[] | null;

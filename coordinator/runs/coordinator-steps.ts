@@ -154,8 +154,11 @@ function commit(env: CoordinatorStepEnv, zone: string, target: string, epoch: nu
 
 function abort(env: CoordinatorStepEnv, zone: string, epoch: number): CoordinatorResult {
   const lease = env.leases.get(zone);
-  if (lease && (lease.state !== 'migrating' || lease.reservedEpoch !== epoch) && lease.lastEpoch >= epoch) {
-    return { outcome: `the move under epoch ${epoch} is no longer pending; ${lease.holder} holds ${zone} at epoch ${lease.epoch}`, epoch: lease.epoch };
+  // No move pending under this epoch: already abandoned or committed before a crash, or
+  // the reservation itself failed (the undo of a failed step runs too): nothing to abandon.
+  if (!lease || lease.state !== 'migrating' || lease.reservedEpoch !== epoch) {
+    const who = lease?.holder ? `; ${lease.holder} holds ${zone} at epoch ${lease.epoch}` : '';
+    return { outcome: `no move of ${zone} under epoch ${epoch} is pending${who}`, ...(lease && { epoch: lease.epoch }) };
   }
   const l = env.leases.abortMove(zone, epoch, env.actor);
   return { outcome: `move abandoned; ${l.holder} keeps ${zone} at epoch ${l.epoch}`, epoch: l.epoch };
@@ -284,23 +287,7 @@ export async function runCoordinatorStep(env: CoordinatorStepEnv, call: Coordina
       return waitReplicaSynced(env, a);
     case 'wait-healthy':
       return waitHealthy(env, zone, a);
-    case 'copy-archive-file':
-      throw copyArchiveRefusal(zone);
     default:
       throw new TwinzoneError('INTERNAL', `${call.name} is not a coordinator step`, { fields: { step: call.name } });
   }
-}
-
-/**
- * The --via-file method needs the archive file moved from the source host to the target
- * host. No Agent RPC carries a file (StreamZonepathOut streams a zonepath, and only
- * agent to agent), and the coordinator must not reach into hosts' file systems except
- * through agents, so such runs are refused at admission rather than stopped halfway.
- */
-export function copyArchiveRefusal(zone: string): TwinzoneError {
-  return new TwinzoneError(
-    'PRECONDITION_FAILED',
-    `the --via-file migration of ${zone} needs the archive copied between hosts, and no agent operation copies a file; migrate without --via-file (the agents stream the zonepath)`,
-    { fields: { zone, step: 'copy-archive-file' } },
-  );
 }

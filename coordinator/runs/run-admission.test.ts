@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { RunAdmission } from './run-admission.js';
-import { copyArchiveRefusal } from './coordinator-steps.js';
 
 describe('RunAdmission', () => {
   it('drives at most `limit` runs at once, refusing more with RUN_IN_PROGRESS until one ends', () => {
@@ -12,9 +11,5 @@ describe('RunAdmission', () => {
     a.release('r1');
     a.admit('r3', 'app01');
     expect([a.isActive('r1'), a.isActive('r3')]).toEqual([false, true]);
-  });
-
-  it('refuses --via-file runs up front: no agent operation copies a file between hosts', () => {
-    expect(copyArchiveRefusal('web01')).toMatchObject({ code: 'PRECONDITION_FAILED', details: { fields: { step: 'copy-archive-file' } } });
   });
 });

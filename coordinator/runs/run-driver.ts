@@ -246,7 +246,9 @@ export class RunDriver {
   }
 
   private execute(step: StepLike, opId: string, epoch: number | null): Promise<StepOutcome> {
-    return executeStep(this.stepEnv(), { zone: this.plan.zone, target: this.plan.target, name: step.name, host: step.host, args: step.args, opId, epoch });
+    return executeStep(this.stepEnv(), { zone: this.plan.zone, target: this.plan.target, name: step.name, host: step.host, args: step.args, opId, epoch }, (s) =>
+      this.emit({ type: 'transfer', runId: this.runId, index: step.index, bytes: s.bytes, totalBytes: s.totalBytes, atMs: this.now() }),
+    );
   }
 
   private finishRow(step: StepLike, opId: string, startedAtMs: number, direction: Direction, o: Exclude<StepOutcome, { kind: 'unknown' }>): void {

@@ -10,7 +10,6 @@ import type { AgentPool } from '../agents/agent-pool.js';
 import type { Inventory } from '../inventory/inventory-schema.js';
 import type { LeaseManager } from '../leases/lease-manager.js';
 import type { Store } from '../store/open-database.js';
-import { copyArchiveRefusal } from './coordinator-steps.js';
 import { newRunId } from './op-ids.js';
 import { RunAdmission, DEFAULT_MAX_CONCURRENT_RUNS } from './run-admission.js';
 import { RunDriver, type DriveResult } from './run-driver.js';
@@ -58,7 +57,6 @@ export class Sequencer implements RunSequencer {
 
   start(plan: RunPlan, requestedBy: string): StartedRun {
     this.requireOpen();
-    if (plan.steps.some((s) => s.name === 'copy-archive-file')) throw copyArchiveRefusal(plan.zone);
     const runId = newRunId();
     this.admission.admit(runId, plan.zone);
     try {

@@ -22,6 +22,7 @@ import type {
   ImportStorageRequest,
   MountFsRequest,
   PrepareZonepathRequest,
+  PullArchiveFileRequest,
   PullZonepathRequest,
   QueryReplicationRequest,
   ReplicationActionRequest,
@@ -172,7 +173,7 @@ export interface StepArgs {
   /** Polls QueryReplication on host until R2 owes nothing (r2_invalid_tracks 0): I5 for a planned DR move. */
   'wait-replica-synced': { host: string; rdfGroup: string; timeoutMs: number; pollMs: number };
   /** The --via-file method's host-to-host copy of the archive file (no Agent RPC carries files; the sequencer does). */
-  'copy-archive-file': { sourceHost: string; targetHost: string; archivePath: string };
+  'copy-archive-file': { sourceHost: string; sourceAddress: string; archivePath: string };
   /** RunProbe on host for each check until all pass, within timeoutMs (DESIGN: "wait for running and the application health checks"). */
   'wait-healthy': { host: string; service: ZoneService; checks: HealthCheck[]; timeoutMs: number };
   'shutdown-zone': { timeoutMs: number };
@@ -231,6 +232,7 @@ export interface AgentRequestByRpc {
   MountFs: MountFsRequest;
   UnmountFs: UnmountFsRequest;
   PullZonepath: PullZonepathRequest;
+  PullArchiveFile: PullArchiveFileRequest;
   CreateArchiveFile: CreateArchiveFileRequest;
   ExtractArchiveFile: ExtractArchiveFileRequest;
   QueryReplication: QueryReplicationRequest;
@@ -374,11 +376,6 @@ export const STEP_CATALOG: { [N in StepName]: StepSpec<N> } = {
     describe: (a) => `symrdf -g ${a.rdfGroup} query on ${a.host} until R2 owes no tracks (up to ${a.timeoutMs} ms)`,
     undo: none,
   }),
-  'copy-archive-file': coordinator({
-    reads: [],
-    describe: (a) => `copy ${a.archivePath} from ${a.sourceHost} to ${a.targetHost}`,
-    undo: none,
-  }),
   'wait-healthy': coordinator({
     reads: ['RunProbe'],
     describe: (a, c) => `wait for ${c.zone} running on ${a.host} and its checks (${a.checks.map((k) => k.kind).join(', ')}) healthy, up to ${a.timeoutMs} ms`,
@@ -514,6 +511,14 @@ export const STEP_CATALOG: { [N in StepName]: StepSpec<N> } = {
     describe: (a) => `pax archive of ${a.sourceHost}:${a.sourceZonepath} streamed into ${a.zonepath} (permissions, ACLs, times kept)`,
     // The extracted tree is inert without a configured zone; it stays for the operator
     // to inspect or remove (no Agent RPC deletes a zonepath, on purpose).
+    undo: none,
+  }),
+  'copy-archive-file': agent({
+    rpc: 'PullArchiveFile',
+    mutates: true,
+    build: (a, mutation) => ({ mutation, sourceAddress: a.sourceAddress, sourceArchivePath: a.archivePath, archivePath: a.archivePath }),
+    describe: (a, c) => `copy ${a.sourceHost}:${a.archivePath} to ${c.host ?? 'the target'}:${a.archivePath} agent to agent (sha256 compared before it is renamed into place)`,
+    // Like the archive it copies, the file stays for the operator (no Agent RPC deletes files).
     undo: none,
   }),
   'create-archive-file': agent({

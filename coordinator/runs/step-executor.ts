@@ -31,6 +31,18 @@ export function isOutcomeUnknown(err: TwinzoneError): boolean {
   return err.code === 'AGENT_UNREACHABLE' || err.code === 'SHUTTING_DOWN' || err.details.fields?.attempts !== undefined;
 }
 
+/** Bytes of a transfer so far, as the target agent counts them. */
+export interface TransferSample {
+  bytes: number;
+  /** null while the agent does not know the size yet. */
+  totalBytes: number | null;
+}
+
+/** How often a running transfer's progress is asked for. */
+export const TRANSFER_POLL_MS = 500;
+
+const TRANSFER_RPCS: ReadonlySet<StepRpc> = new Set<StepRpc>(['PullZonepath', 'PullArchiveFile']);
+
 export function agentRpcOf(name: StepName): StepRpc | null {
   const spec = stepSpec(name);
   return spec.side === 'agent' ? (spec.rpc as StepRpc) : null;
@@ -54,7 +66,7 @@ function fromError(err: unknown): StepOutcome {
   return { kind: 'failed', error: te, commands: te.details.commands ?? [], deltas: null };
 }
 
-export async function executeStep(env: CoordinatorStepEnv, call: StepCall): Promise<StepOutcome> {
+export async function executeStep(env: CoordinatorStepEnv, call: StepCall, onTransfer?: (s: TransferSample) => void): Promise<StepOutcome> {
   const rpc = agentRpcOf(call.name);
   if (rpc === null) {
     try {
@@ -67,13 +79,45 @@ export async function executeStep(env: CoordinatorStepEnv, call: StepCall): Prom
   if (call.host === null) throw new TwinzoneError('INTERNAL', `agent step ${call.name} has no host`);
   const built = buildAgentCall(call.name, call.args as StepArgs[StepName], { opId: call.opId, epoch: call.epoch ?? 0, dryRun: false, zone: call.zone });
   if (!built) throw new TwinzoneError('INTERNAL', `${call.name} has no agent call`);
+  const watching = onTransfer && TRANSFER_RPCS.has(rpc) ? watchTransfer(env, call.host, call.opId, onTransfer) : null;
   try {
     const reply = await invokeStepRpc(env.pool.get(call.host), rpc, built.request, { signal: env.signal });
     const o = fromReply(rpc, reply);
     return o.kind === 'ok' ? { ...o, epoch: call.epoch } : o;
   } catch (err) {
     return fromError(err);
+  } finally {
+    watching?.stop();
   }
+}
+
+/**
+ * Asks the target agent how far a transfer has got while its call runs. Progress is a
+ * courtesy: a failed poll is skipped, and nothing here can fail or slow the step.
+ */
+function watchTransfer(env: CoordinatorStepEnv, host: string, opId: string, onTransfer: (s: TransferSample) => void): { stop(): void } {
+  const pollAbort = new AbortController();
+  const signal = AbortSignal.any([env.signal, pollAbort.signal]);
+  let last = -1;
+  const timer = setInterval(() => {
+    env.pool
+      .get(host)
+      .getTransferProgress({ opId }, { signal, deadlineMs: TRANSFER_POLL_MS * 4 })
+      .then((p) => {
+        const bytes = Number(p.bytes);
+        if (signal.aborted || p.finished || bytes === last) return;
+        last = bytes;
+        onTransfer({ bytes, totalBytes: Number(p.totalBytes) > 0 ? Number(p.totalBytes) : null });
+      })
+      .catch(() => undefined);
+  }, TRANSFER_POLL_MS);
+  timer.unref();
+  return {
+    stop() {
+      clearInterval(timer);
+      pollAbort.abort();
+    },
+  };
 }
 
 export type RecordedOutcome = { kind: 'recorded'; outcome: StepOutcome } | { kind: 'never-ran' } | { kind: 'unreachable'; error: TwinzoneError };

@@ -50,7 +50,7 @@ export class ProgressRenderer {
     const elapsedMs = start ? atMs - start.atMs : 0;
     const rate = start && elapsedMs > 0 ? ((bytes - start.bytes) * 1000) / elapsedMs : 0;
     let text = `step ${index} transfer ${formatBytes(bytes)}`;
-    if (totalBytes > 0) text += ` of ${formatBytes(totalBytes)} (${Math.floor((bytes * 100) / totalBytes)}%)`;
+    if (totalBytes > 0) text += ` of ${formatBytes(totalBytes)} (${Math.min(100, Math.floor((bytes * 100) / totalBytes))}%)`;
     if (rate > 0) {
       text += ` at ${formatBytes(Math.round(rate))}/s`;
       if (totalBytes > bytes) text += `, ETA ${formatDuration(((totalBytes - bytes) * 1000) / rate)}`;

@@ -49,14 +49,15 @@ describe('planMigrate', () => {
     expect(planTable(plan).slice(6, 13)).toEqual([
       ['6', 'deport-storage', 'hostA', 'current', 'import-storage on hostA'],
       ['7', 'create-archive-file', 'hostA', 'current', '-'],
-      ['8', 'copy-archive-file', 'coordinator', 'current', '-'],
+      ['8', 'copy-archive-file', 'hostB', 'next', '-'],
       ['9', 'prepare-zonepath', 'hostB', 'next', '-'],
       ['10', 'import-storage', 'hostB', 'next', 'deport-storage on hostB'],
       ['11', 'mount-fs', 'hostB', 'next', 'unmount-fs on hostB'],
       ['12', 'extract-archive-file', 'hostB', 'next', '-'],
     ]);
     expect(plan.steps.some((s) => s.name === 'pull-zonepath')).toBe(false);
-    expect(plan.steps[8]!.args).toEqual({ sourceHost: 'hostA', targetHost: 'hostB', archivePath: '/var/tmp/web01.pax' });
+    // The target pulls the file from the source's agent.
+    expect(plan.steps[8]!.args).toEqual({ sourceHost: 'hostA', sourceAddress: inventory.hosts.find((h) => h.name === 'hostA')!.agent, archivePath: '/var/tmp/web01.pax' });
     // The seed: room for the archive on both systems.
     expect((plan.steps[1]!.args as { needs: unknown[] }).needs).toEqual([
       { host: 'hostA', path: '/var/tmp', why: 'the pax archive' },

@@ -123,7 +123,7 @@ export function planMigrate(inventory: Inventory, zoneName: string, options: Mig
       ? []
       : [
           draft(z, 'create-archive-file', source, 'current', { zonepath: zone.zonepath, archivePath: options.viaFile }),
-          draft(z, 'copy-archive-file', null, 'current', { sourceHost: source, targetHost: target, archivePath: options.viaFile }),
+          draft(z, 'copy-archive-file', target, 'next', { sourceHost: source, sourceAddress: sourceHost.agent, archivePath: options.viaFile }),
         ];
   const archiveIn: StepDraft =
     options.viaFile === undefined
