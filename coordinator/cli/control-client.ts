@@ -72,8 +72,8 @@ export class Control {
   planRun(run: RunRequest): Promise<PlanRunResponse> {
     return this.unary((c) => c.planRun, { run }, PLAN_DEADLINE_MS);
   }
-  declareDisaster(site: string, reason: string): Promise<DeclareDisasterResponse> {
-    return this.unary((c) => c.declareDisaster, { site, reason });
+  declareDisaster(site: string, reason: string, clear = false): Promise<DeclareDisasterResponse> {
+    return this.unary((c) => c.declareDisaster, { site, reason, clear });
   }
   confirmDown(host: string): Promise<ConfirmDownResponse> {
     return this.unary((c) => c.confirmDown, { host });

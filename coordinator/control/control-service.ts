@@ -30,7 +30,7 @@ import { serverStreaming, unary, type RequestLabels } from '../../shared/grpc/un
 import { audited, record } from './audit.js';
 import { OPERATOR, type ControlDeps } from './control-deps.js';
 import { acceptDeltas, listDeltas } from './deltas.js';
-import { declareDisaster } from './disaster.js';
+import { declareDisaster, requireDeclaredLoss } from './disaster.js';
 import { dryRunPlan, planFor } from './plan-run.js';
 import { streamProgress } from './progress-stream.js';
 import { toProtoEvent, toProtoHistoryRun } from './proto-convert.js';
@@ -75,6 +75,7 @@ export function controlBinding(deps: ControlDeps): ServiceBinding {
             ctx.log.info({ run: waiting.id, zone: plan.zone }, 'blocked run retried');
             return { runId: waiting.id, done: deps.sequencer.retry(waiting.id), progress: deps.sequencer.watch(waiting.id) };
           }
+          requireDeclaredLoss(deps, plan);
           return deps.sequencer.start(plan, OPERATOR);
         });
         ctx.log.info({ run: started.runId, zone: req.run?.zone }, 'run started');
@@ -92,7 +93,10 @@ export function controlBinding(deps: ControlDeps): ServiceBinding {
       }),
 
       declareDisaster: unary<DeclareDisasterRequest, DeclareDisasterResponse>(log, 'DeclareDisaster', () => ({}), (req, ctx) =>
-        audited(deps, ctx, { what: 'site.declare-disaster', details: { site: req.site, reason: req.reason } }, () => Promise.resolve(declareDisaster(deps, req.site))),
+        audited(deps, ctx, { what: req.clear ? 'site.clear-disaster' : 'site.declare-disaster', details: { site: req.site, reason: req.reason } }, () => {
+          const { zones, declaration } = declareDisaster(deps, req.site, { who: OPERATOR, reason: req.reason, clear: req.clear });
+          return Promise.resolve({ zones, declaredBy: declaration?.declaredBy ?? '', declaredAtMs: declaration?.declaredAtMs ?? 0 });
+        }),
       ),
 
       confirmDown: unary<ConfirmDownRequest, ConfirmDownResponse>(log, 'ConfirmDown', () => ({}), (req, ctx) => {

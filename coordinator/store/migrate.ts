@@ -5,6 +5,7 @@
 import type Database from 'better-sqlite3';
 import { TwinzoneError } from '../../shared/errors/twinzone-error.js';
 import { sql as initial } from './migrations/001-initial.js';
+import { sql as siteDisasters } from './migrations/002-site-disasters.js';
 
 export interface Migration {
   version: number;
@@ -13,7 +14,10 @@ export interface Migration {
 }
 
 /** Every migration, in order; versions are 1..N without gaps (checked by migrate.test.ts). */
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: '001-initial', sql: initial }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: '001-initial', sql: initial },
+  { version: 2, name: '002-site-disasters', sql: siteDisasters },
+];
 
 export interface MigrationReport {
   from: number;

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import Database from 'better-sqlite3';
 import { TwinzoneError } from '../../shared/errors/twinzone-error.js';
 import { createDeltaStore, type DeltaStore } from './delta-store.js';
+import { createDisasterStore, type DisasterStore } from './disaster-store.js';
 import { createEventStore, type EventStore } from './event-store.js';
 import { createHostStore, type HostStore } from './host-store.js';
 import { createLeaseStore, type LeaseStore } from './lease-store.js';
@@ -28,6 +29,7 @@ export interface Store {
   readonly runs: RunStore;
   readonly events: EventStore;
   readonly deltas: DeltaStore;
+  readonly disasters: DisasterStore;
   /**
    * Runs fn atomically. fn must be synchronous: better-sqlite3 commits when fn returns,
    * so an async fn would commit at its first await (STYLE §5, §13); a returned promise
@@ -77,6 +79,7 @@ export function openDatabase(file: string, options: OpenOptions = {}): Store {
       runs: createRunStore(db),
       events: createEventStore(db),
       deltas: createDeltaStore(db),
+      disasters: createDisasterStore(db),
       transaction: <T>(fn: () => T): T => db.transaction(fn).immediate(),
       schemaVersion: () => schemaVersion(db),
       close: () => db.close(),

@@ -93,6 +93,26 @@ describe('coordinator Control service', () => {
     expect((await lab.cli(['confirm-down', 'hostZ'])).code).toBe(1);
   });
 
+  test('a DR failover is refused until its site is declared lost, and again once the declaration is withdrawn', async ({ lab }) => {
+    const before = lab.observed();
+    const refused = await lab.cliJson<{ error: { code: string; message: string } }>(['dr', 'failover', 'db01', '--site', 'dc2']);
+    expect(refused.code).toBe(1);
+    expect(refused.json.error.code).toBe('PRECONDITION_FAILED');
+    expect(refused.json.error.message).toContain('twinzone declare-disaster --site dc1');
+    expect(lab.observed()).toBe(before);
+    const history = await lab.cliJson<{ runs: unknown[] }>(['history', 'db01']);
+    expect(history.json.runs ?? []).toEqual([]);
+
+    const declared = await lab.cliJson<{ site: string; zones: string[]; declaredBy: string; declaredAtMs: number }>(['declare-disaster', '--site', 'dc1', '--reason', 'drill of the rule']);
+    expect(declared.json).toMatchObject({ site: 'dc1', zones: ['db01'], declaredBy: 'operator' });
+    expect(declared.json.declaredAtMs).toBeGreaterThan(0);
+    const cleared = await lab.cliJson<{ cleared: boolean; zones: string[] }>(['declare-disaster', '--site', 'dc1', '--clear']);
+    expect(cleared.json).toMatchObject({ cleared: true, zones: [] });
+    expect((await lab.cliJson<{ error: { code: string } }>(['dr', 'failover', 'db01', '--site', 'dc2'])).json.error.code).toBe('PRECONDITION_FAILED');
+    const events = await lab.cliJson<{ events: { what: string; result: string }[] }>(['events']);
+    expect(events.json.events.map((e) => `${e.what}:${e.result}`)).toEqual(expect.arrayContaining(['site.declare-disaster:ok', 'site.clear-disaster:ok', 'control.start-run:refused']));
+  });
+
   test('twinzone switchover db01 --to hostB runs end to end; history and events record it', async ({ lab }) => {
     const run = await lab.cli(['switchover', 'db01', '--to', 'hostB']);
     expect(run.code, run.stdout + run.stderr).toBe(0);

@@ -262,11 +262,16 @@ export interface RunFinished {
 export interface DeclareDisasterRequest {
   site: string;
   reason: string;
+  /** The site is back: withdraw the declaration (a new loss needs a new one). */
+  clear: boolean;
 }
 
 export interface DeclareDisasterResponse {
-  /** Zones whose DR failover may now run. */
+  /** Zones whose DR failover may now run (none after a clear). */
   zones: string[];
+  /** Who declared the site lost and when (the first declaration stands); 0 after a clear. */
+  declaredBy: string;
+  declaredAtMs: number;
 }
 
 export interface ConfirmDownRequest {
@@ -2991,7 +2996,7 @@ export const RunFinished: MessageFns<RunFinished> = {
 };
 
 function createBaseDeclareDisasterRequest(): DeclareDisasterRequest {
-  return { site: "", reason: "" };
+  return { site: "", reason: "", clear: false };
 }
 
 export const DeclareDisasterRequest: MessageFns<DeclareDisasterRequest> = {
@@ -3001,6 +3006,9 @@ export const DeclareDisasterRequest: MessageFns<DeclareDisasterRequest> = {
     }
     if (message.reason !== "") {
       writer.uint32(18).string(message.reason);
+    }
+    if (message.clear !== false) {
+      writer.uint32(24).bool(message.clear);
     }
     return writer;
   },
@@ -3034,6 +3042,14 @@ export const DeclareDisasterRequest: MessageFns<DeclareDisasterRequest> = {
             message.reason = reader.string();
             continue;
           }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.clear = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3050,6 +3066,7 @@ export const DeclareDisasterRequest: MessageFns<DeclareDisasterRequest> = {
     return {
       site: isSet(object.site) ? globalThis.String(object.site) : "",
       reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+      clear: isSet(object.clear) ? globalThis.Boolean(object.clear) : false,
     };
   },
 
@@ -3061,6 +3078,9 @@ export const DeclareDisasterRequest: MessageFns<DeclareDisasterRequest> = {
     if (message.reason !== "") {
       obj.reason = message.reason;
     }
+    if (message.clear !== false) {
+      obj.clear = message.clear;
+    }
     return obj;
   },
 
@@ -3071,18 +3091,25 @@ export const DeclareDisasterRequest: MessageFns<DeclareDisasterRequest> = {
     const message = createBaseDeclareDisasterRequest();
     message.site = object.site ?? "";
     message.reason = object.reason ?? "";
+    message.clear = object.clear ?? false;
     return message;
   },
 };
 
 function createBaseDeclareDisasterResponse(): DeclareDisasterResponse {
-  return { zones: [] };
+  return { zones: [], declaredBy: "", declaredAtMs: 0 };
 }
 
 export const DeclareDisasterResponse: MessageFns<DeclareDisasterResponse> = {
   encode(message: DeclareDisasterResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     for (const v of message.zones) {
       writer.uint32(10).string(v!);
+    }
+    if (message.declaredBy !== "") {
+      writer.uint32(18).string(message.declaredBy);
+    }
+    if (message.declaredAtMs !== 0) {
+      writer.uint32(24).uint64(message.declaredAtMs);
     }
     return writer;
   },
@@ -3108,6 +3135,22 @@ export const DeclareDisasterResponse: MessageFns<DeclareDisasterResponse> = {
             message.zones.push(reader.string());
             continue;
           }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.declaredBy = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.declaredAtMs = longToNumber(reader.uint64());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3121,13 +3164,31 @@ export const DeclareDisasterResponse: MessageFns<DeclareDisasterResponse> = {
   },
 
   fromJSON(object: any): DeclareDisasterResponse {
-    return { zones: globalThis.Array.isArray(object?.zones) ? object.zones.map((e: any) => globalThis.String(e)) : [] };
+    return {
+      zones: globalThis.Array.isArray(object?.zones) ? object.zones.map((e: any) => globalThis.String(e)) : [],
+      declaredBy: isSet(object.declaredBy)
+        ? globalThis.String(object.declaredBy)
+        : isSet(object.declared_by)
+        ? globalThis.String(object.declared_by)
+        : "",
+      declaredAtMs: isSet(object.declaredAtMs)
+        ? globalThis.Number(object.declaredAtMs)
+        : isSet(object.declared_at_ms)
+        ? globalThis.Number(object.declared_at_ms)
+        : 0,
+    };
   },
 
   toJSON(message: DeclareDisasterResponse): unknown {
     const obj: any = {};
     if (message.zones?.length) {
       obj.zones = message.zones;
+    }
+    if (message.declaredBy !== "") {
+      obj.declaredBy = message.declaredBy;
+    }
+    if (message.declaredAtMs !== 0) {
+      obj.declaredAtMs = Math.round(message.declaredAtMs);
     }
     return obj;
   },
@@ -3138,6 +3199,8 @@ export const DeclareDisasterResponse: MessageFns<DeclareDisasterResponse> = {
   fromPartial(object: DeepPartial<DeclareDisasterResponse>): DeclareDisasterResponse {
     const message = createBaseDeclareDisasterResponse();
     message.zones = object.zones?.map((e) => e) || [];
+    message.declaredBy = object.declaredBy ?? "";
+    message.declaredAtMs = object.declaredAtMs ?? 0;
     return message;
   },
 };
