@@ -1,13 +1,15 @@
 // `twinzone coordinator run --config FILE --db FILE`: the coordinator as a system
 // service. Logs are pino JSON on stdout. A bad configuration or inventory exits 2 with
 // one line per problem on stderr (file, line, field), before anything is opened.
-// Unfinished runs are resumed or rolled back before the Control service accepts a call
-// (I4), and zones already running without a lease are adopted by their host
+// The Leases service answers at once; unfinished runs are resumed or rolled back before
+// the Control service answers a call (I4), and zones already running without a lease are
+// adopted by their host
 // (adopt-leases.ts); SIGTERM stops accepting calls, lets the sequencer reach a step boundary, closes
 // the agent channels and the database.
 import { ConfigError } from '../shared/config/load-config.js';
 import { isTwinzoneError } from '../shared/errors/twinzone-error.js';
 import { leasesBinding } from './control/leases-service.js';
+import { gatedBinding } from '../shared/grpc/gated-binding.js';
 import { startServer } from '../shared/grpc/serve.js';
 import { createLogger } from '../shared/log/create-logger.js';
 import { systemClock } from '../shared/time/clock.js';
@@ -83,13 +85,14 @@ export async function runCoordinator(argv: string[]): Promise<number> {
   const leases = new LeaseManager({ store, clock, log, marginMs: config.leases.marginMs, graceMs: config.leases.graceMs });
   leases.rearmAfterRestart();
   const sequencer = createRunSequencer({ store, leases, agents, inventory, clock, log });
-  const resumed = await sequencer.resumeAll();
-  if (resumed.length > 0) log.info({ runs: resumed.map((r) => ({ run: r.runId, state: r.state })) }, 'unfinished runs resumed');
-  // After resuming: a resumed run may have placed a zone; only what is still unleased is adopted.
-  await adoptRunningZones(inventory, leases, agents, log);
 
+  // Served at once, before unfinished runs are resumed: holders must be able to renew
+  // while a resume drives steps (one that cannot renew self-fences under `halt`), while
+  // Control calls wait until the resumed runs and adopted leases are settled (I4).
+  let settle!: () => void;
+  const settled = new Promise<void>((resolve) => (settle = resolve));
   const services = [
-    controlBinding({ store, leases, agents, inventory, sequencer, clock, log }),
+    gatedBinding(controlBinding({ store, leases, agents, inventory, sequencer, clock, log }), settled),
     leasesBinding({ leaseManager: leases, store, inventory: () => inventory, log, clock }),
   ];
   const server = await startServer({ bind: config.listen, log, services }).catch(
@@ -105,6 +108,13 @@ export async function runCoordinator(argv: string[]): Promise<number> {
     return 1;
   }
   log.info({ port: server.port, address: server.address, inventory: inventory.file, db: store.file, zones: inventory.zones.length, hosts: inventory.hosts.length }, 'listening');
+
+  const resumed = await sequencer.resumeAll();
+  if (resumed.length > 0) log.info({ runs: resumed.map((r) => ({ run: r.runId, state: r.state })) }, 'unfinished runs resumed');
+  // After resuming: a resumed run may have placed a zone; only what is still unleased is adopted.
+  await adoptRunningZones(inventory, leases, agents, log);
+  settle();
+  log.info('control calls accepted');
 
   // Expired leases become visible as such (with their event) within a second; the rules
   // already refuse a renewal after expiry, so the sweep only records what happened.

@@ -27,6 +27,11 @@ export interface LeaseKeeperOptions {
   log: Logger;
   /** An OpContext for self-fencing ZONE under operation id OP (the agent runtime builds it). */
   opContext: (zone: string, op: string) => OpContext;
+  /**
+   * Called before self-fencing ZONE held under EPOCH: retires the epoch on this host and
+   * takes the zone's lock (agent/fencing/retire-epoch.ts); returns the lock's release.
+   */
+  retireEpoch?: (zone: string, epoch: number, op: string) => Promise<() => void>;
   watchdog?: WatchdogFeeder;
   /**
    * The part of the TTL kept back from the agent's deadline (default TTL/4): self-fencing
@@ -237,10 +242,13 @@ export class LeaseKeeper {
     const { lease } = t;
     const ctx = this.o.opContext(lease.zone, op);
     let report: FenceReport;
+    const release = this.o.retireEpoch ? await this.o.retireEpoch(lease.zone, lease.epoch, op) : () => undefined;
     try {
       report = await selfFence(ctx, lease);
     } catch (err) {
       report = { zone: lease.zone, epoch: lease.epoch, ok: false, steps: [{ step: 'halt', target: lease.zone, outcome: String(err), ok: false }] };
+    } finally {
+      release();
     }
     const fields = { zone: lease.zone, epoch: lease.epoch, op, steps: report.steps, commands: ctx.commands.map((c) => c.argv.join(' ')) };
     if (report.ok) {

@@ -4,6 +4,7 @@
 // the watchdog dies with a normal agent exit, and only then).
 import path from 'node:path';
 import type { AgentRuntime } from '../agent-runtime.js';
+import { retireEpoch } from '../fencing/retire-epoch.js';
 import { WatchdogProcess } from '../fencing/watchdog/watchdog-process.js';
 import { LeaseKeeper } from './lease-keeper.js';
 import { grpcLeasesPort } from './leases-port.js';
@@ -45,6 +46,7 @@ export function runLeaseKeeper(runtime: AgentRuntime, coordinator: string): Runn
     clock: runtime.clock,
     log,
     watchdog,
+    retireEpoch: (zone, epoch, op) => retireEpoch(runtime.epochs, runtime.locks, zone, epoch, op),
     opContext: (zone, op) => ({
       host: config.host,
       runner: runtime.runner,

@@ -157,10 +157,10 @@ describe('coordinator crash during a switchover', () => {
 
       if (fault && faultHost) {
         // The delayed command has begun: the step is in flight on its host.
-        await waitFor(`the delay on ${faultHost} for step ${index} to fire`, () => faultsFired(dir, faultHost) > 0, 60_000, 5);
+        await waitFor(`the delay on ${faultHost} for step ${index} to fire`, () => faultsFired(dir, faultHost) > 0, RUN_TIMEOUT_MS, 5);
       } else {
         // A coordinator-side step: its journal row is written when it starts.
-        await waitFor(`step ${index} in the journal`, () => journalSteps(coordinator.db, runId).some((s) => s.step_index === index), 60_000, 2);
+        await waitFor(`step ${index} in the journal`, () => journalSteps(coordinator.db, runId).some((s) => s.step_index === index), RUN_TIMEOUT_MS, 2);
       }
       process.kill(coordinator.pid, 'SIGKILL');
       await waitFor('the killed coordinator to be gone', () => {
@@ -203,6 +203,43 @@ describe('coordinator crash during a switchover', () => {
     },
     RUN_TIMEOUT_MS + 60_000,
   );
+});
+
+describe('coordinator crash during a rollback', () => {
+  it('the boot on hostB fails, the coordinator is killed while the rollback re-imports the storage on hostA, and the restarted one finishes the rollback', async () => {
+    const { dir, coordinator, lab } = await newLab();
+    writeFaults(dir, TARGET, [{ command: 'zoneadm', argsRegex: '^-z db01 boot', action: 'fail', exitCode: 1, stderr: 'zoneadm: zone db01: simulated boot failure' }]);
+    // hostA imports dbdg again only as the undo of its deport: holding that import holds the rollback.
+    writeFaults(dir, SOURCE, [{ command: 'vxdg', argsRegex: 'import dbdg$', action: 'delay', ms: DELAY_MS, times: 1 }]);
+
+    const run = spawnTwinzone(['switchover', ZONE, '--to', TARGET], coordinator.address);
+    const runId = (await run.waitForOutput(/^run (\S+):/m))[1]!;
+    await waitFor('the rollback to reach the import on hostA', () => faultsFired(dir, SOURCE) > 0, 90_000, 5);
+    process.kill(coordinator.pid, 'SIGKILL');
+    await run.exited;
+    const journalAtCrash = journalSteps(coordinator.db, runId);
+    // The crash came mid-rollback: the target's undos are journalled, the import is in flight.
+    expect(journalAtCrash.some((s) => s.status === 'undone'), JSON.stringify(journalAtCrash)).toBe(true);
+
+    const restarted = await startCoordinator(dir, { listen: coordinator.address, keepConfig: true });
+    const final = await waitFor(
+      `run ${runId} to reach a final state after the restart`,
+      async () => {
+        const r = await runState(restarted.address, runId);
+        return r && FINAL_RUN_STATES.includes(r.state) ? r : undefined;
+      },
+      RUN_TIMEOUT_MS,
+      250,
+    );
+    const context = `journal at the crash: ${JSON.stringify(journalAtCrash)}; run: ${JSON.stringify(final)}\nCLI said:\n${run.output()}`;
+    expect(final.state, context).toBe('rolled_back');
+    expect(final.reason, context).toMatch(/boot-zone failed: .*simulated boot failure/);
+    expect(await whereZoneLives(dir, ZONE, GROUP), context).toEqual({ live: [SOURCE], importers: [SOURCE] });
+    const lease = await leaseOf(restarted.address, ZONE);
+    expect({ holder: lease.holder, state: lease.state, epoch: lease.epoch }, context).toEqual({ holder: SOURCE, state: 'held', epoch: 1 });
+    expectCheckerClean(dir);
+    lab.ok = true;
+  }, RUN_TIMEOUT_MS + 60_000);
 });
 
 describe('unplanned failover inside the site', () => {
