@@ -94,8 +94,9 @@ export function buildLabInventory(labDir: string, opts: LabInventoryOptions = {}
     version: 1,
     defaults: {
       ...(opts.policy && { policy: opts.policy }),
-      // The lab's applications answer in microseconds; probe them often.
-      healthCheck: { intervalMs: 1000, timeoutMs: 500, failureThreshold: 3, ...opts.healthCheck },
+      // The lab's applications answer in microseconds; probe them often. The timeout is
+      // most of the interval: the simulated zoneadm's start-up on a loaded 2-core machine.
+      healthCheck: { intervalMs: 2000, timeoutMs: 1900, failureThreshold: 3, ...opts.healthCheck },
     },
     sites: Object.keys(config.sites).map((name) => ({ name })),
     hosts: Object.entries(config.hosts).map(([name, h]) => ({
