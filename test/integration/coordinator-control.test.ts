@@ -104,7 +104,7 @@ describe('coordinator Control service', () => {
     expect(history.json.runs ?? []).toEqual([]);
 
     const declared = await lab.cliJson<{ site: string; zones: string[]; declaredBy: string; declaredAtMs: number }>(['declare-disaster', '--site', 'dc1', '--reason', 'drill of the rule']);
-    expect(declared.json).toMatchObject({ site: 'dc1', zones: ['db01'], declaredBy: 'operator' });
+    expect(declared.json).toMatchObject({ site: 'dc1', zones: expect.arrayContaining(['db01']), declaredBy: 'operator' });
     expect(declared.json.declaredAtMs).toBeGreaterThan(0);
     const cleared = await lab.cliJson<{ cleared: boolean; zones: string[] }>(['declare-disaster', '--site', 'dc1', '--clear']);
     expect(cleared.json).toMatchObject({ cleared: true, zones: [] });
