@@ -7,31 +7,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { expect } from 'vitest';
-import { isTwinzoneError } from '../../shared/errors/twinzone-error.js';
 import { ZoneState } from '../../shared/gen/twinzone/v1/common.js';
 import { checkLab, formatViolation } from '../../test/lab/checker.js';
 import { agentTest as it, type AgentLab } from '../../test/support/agent-fixture.js';
-import { configureLabStorage, openLabCoordinator, type LabCoordinator } from '../../test/support/sequencer-fixture.js';
+import { collectProgress, configureLabStorage, openLabCoordinator, zoneStateOn, type LabCoordinator } from '../../test/support/sequencer-fixture.js';
 import { planMigrate } from './kinds/migrate.js';
 import type { RunProgressEvent } from './run-progress.js';
 import type { Delta } from '../store/delta-store.js';
 
 const quick = { shutdownTimeoutMs: 10_000, healthTimeoutMs: 90_000 };
-
-async function collect(events: AsyncIterable<RunProgressEvent>): Promise<RunProgressEvent[]> {
-  const out: RunProgressEvent[] = [];
-  for await (const e of events) out.push(e);
-  return out;
-}
-
-async function zoneState(c: LabCoordinator, host: string, zone: string): Promise<ZoneState | 'absent'> {
-  try {
-    return (await c.pool.get(host).getZone({ zone })).zone?.state ?? ZoneState.ZONE_STATE_UNSPECIFIED;
-  } catch (err) {
-    if (isTwinzoneError(err) && err.code === 'ZONE_NOT_FOUND') return 'absent';
-    throw err;
-  }
-}
 
 function expectCleanLab(lab: AgentLab): void {
   expect(checkLab(lab.dir).violations.map(formatViolation)).toEqual([]);
@@ -49,7 +33,7 @@ function sha256Of(file: string): string {
 async function migrateAcceptingDeltas(c: LabCoordinator, viaFile?: string) {
   const plan = planMigrate(c.inventory, 'web01', { source: 'hostA', target: 'hostB', ...quick, ...(viaFile ? { viaFile } : {}) });
   const run = c.sequencer.start(plan, 'alice');
-  const [events, first] = await Promise.all([collect(run.progress), run.done]);
+  const [events, first] = await Promise.all([collectProgress(run.progress), run.done]);
   expect(first.state, first.reason ?? '').toBe('blocked');
   const waiting = events.find((e): e is Extract<RunProgressEvent, { type: 'waiting' }> => e.type === 'waiting');
   c.store.deltas.accept({ zone: 'web01', fromHost: 'hostA', toHost: 'hostB' }, waiting!.details.deltas as Delta[], 'alice', Date.now());
@@ -81,7 +65,7 @@ it('migrates web01 --via-file: pax into a file on hostA, the file copied agent t
     expect((fs.statSync(onB).mode & 0o777).toString(8)).toBe('600');
 
     expect(c.leases.get('web01')).toMatchObject({ state: 'held', holder: 'hostB' });
-    expect(await zoneState(c, 'hostB', 'web01')).toBe(ZoneState.ZONE_STATE_RUNNING);
+    expect(await zoneStateOn(c, 'hostB', 'web01')).toBe(ZoneState.ZONE_STATE_RUNNING);
     await sleep(1_000);
     expectCleanLab(lab);
   } finally {
@@ -122,7 +106,7 @@ it('reports a streamed transfer as it goes, and rolls the migration back when th
     expect(undone.map((s) => s.name).sort()).toEqual(['attach-zone', 'boot-zone', 'import-storage', 'mount-fs']);
     expect(undone.every((s) => s.epoch === 1)).toBe(true);
     expect(c.leases.get('web01')).toMatchObject({ state: 'held', holder: 'hostA', epoch: 1 });
-    expect(await zoneState(c, 'hostA', 'web01')).toBe(ZoneState.ZONE_STATE_RUNNING);
+    expect(await zoneStateOn(c, 'hostA', 'web01')).toBe(ZoneState.ZONE_STATE_RUNNING);
     await sleep(1_000);
     expectCleanLab(lab);
   } finally {

@@ -6,33 +6,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { expect } from 'vitest';
-import { isTwinzoneError } from '../../shared/errors/twinzone-error.js';
 import { ZoneState } from '../../shared/gen/twinzone/v1/common.js';
 import { checkLab, formatViolation } from '../../test/lab/checker.js';
 import { readObserverLog } from '../../test/solsim/src/observer.js';
 import { agentTest as it, type AgentLab } from '../../test/support/agent-fixture.js';
-import { configureLabStorage, openLabCoordinator, type LabCoordinator } from '../../test/support/sequencer-fixture.js';
+import { collectProgress, configureLabStorage, openLabCoordinator, zoneStateOn, type LabCoordinator } from '../../test/support/sequencer-fixture.js';
 import { deltasFromReply } from './agent-replies.js';
 import { planMigrate } from './kinds/migrate.js';
 import { planSwitchover } from './kinds/switchover.js';
 import type { RunProgressEvent } from './run-progress.js';
 
 const who = { who: 'alice' };
-
-async function collect(events: AsyncIterable<RunProgressEvent>): Promise<RunProgressEvent[]> {
-  const out: RunProgressEvent[] = [];
-  for await (const e of events) out.push(e);
-  return out;
-}
-
-async function zoneState(c: LabCoordinator, host: string, zone: string): Promise<ZoneState | 'absent'> {
-  try {
-    return (await c.pool.get(host).getZone({ zone })).zone?.state ?? ZoneState.ZONE_STATE_UNSPECIFIED;
-  } catch (err) {
-    if (isTwinzoneError(err) && err.code === 'ZONE_NOT_FOUND') return 'absent';
-    throw err;
-  }
-}
 
 /** What `twinzone deltas accept` records: every delta `attach -n` on the target reports (none for db01's installed twins). */
 async function acceptDeltas(c: LabCoordinator, zone: string, from: string, to: string): Promise<void> {
@@ -69,11 +53,11 @@ it('switches db01 over from hostA to hostB under a new epoch, refusing a second 
     }
     expect(second).toMatchObject({ code: 'RUN_IN_PROGRESS' });
 
-    const [events, outcome] = await Promise.all([collect(run.progress), run.done]);
+    const [events, outcome] = await Promise.all([collectProgress(run.progress), run.done]);
     expect(outcome, outcome.reason ?? '').toMatchObject({ runId: run.runId, state: 'succeeded' });
     expect(c.leases.get('db01')).toMatchObject({ state: 'held', holder: 'hostB', epoch: 2 });
-    expect(await zoneState(c, 'hostB', 'db01')).toBe(ZoneState.ZONE_STATE_RUNNING);
-    expect(await zoneState(c, 'hostA', 'db01')).toBe(ZoneState.ZONE_STATE_CONFIGURED);
+    expect(await zoneStateOn(c, 'hostB', 'db01')).toBe(ZoneState.ZONE_STATE_RUNNING);
+    expect(await zoneStateOn(c, 'hostA', 'db01')).toBe(ZoneState.ZONE_STATE_CONFIGURED);
 
     // Every step started and finished once, in order, with the epoch it carried (I3).
     const started = events.filter((e) => e.type === 'step-started');
@@ -85,7 +69,7 @@ it('switches db01 over from hostA to hostB under a new epoch, refusing a second 
     expect(boot?.type === 'step-finished' && boot.commands.some((k) => k.argv.includes('boot'))).toBe(true);
     expect(events.at(-1)).toMatchObject({ type: 'run-finished', state: 'succeeded' });
     // The journal replays as the same events once the run is over.
-    expect(await collect(c.sequencer.watch(run.runId))).toEqual(events);
+    expect(await collectProgress(c.sequencer.watch(run.runId))).toEqual(events);
 
     // hostB's agent has seen epoch 2: a caller still at epoch 1 is refused (dry run: nothing would change anyway).
     const stale = await c.pool
@@ -108,7 +92,7 @@ it('stops a first-time migration of web01 on unaccepted patch deltas, and finish
     c.leases.grant('web01', 'hostA', who);
     const plan = planMigrate(c.inventory, 'web01', { source: 'hostA', target: 'hostB', ...quick });
     const run = c.sequencer.start(plan, 'alice');
-    const [events, outcome] = await Promise.all([collect(run.progress), run.done]);
+    const [events, outcome] = await Promise.all([collectProgress(run.progress), run.done]);
     expect(outcome.state).toBe('blocked');
     expect(outcome.reason).toContain('twinzone deltas accept web01 --from hostA --to hostB');
     const waiting = events.find((e) => e.type === 'waiting');
@@ -122,7 +106,7 @@ it('stops a first-time migration of web01 on unaccepted patch deltas, and finish
     const retried = await c.sequencer.retry(run.runId);
     expect(retried).toMatchObject({ state: 'succeeded' });
     expect(c.leases.get('web01')).toMatchObject({ state: 'held', holder: 'hostB', epoch: 2 });
-    expect(await zoneState(c, 'hostB', 'web01')).toBe(ZoneState.ZONE_STATE_RUNNING);
+    expect(await zoneStateOn(c, 'hostB', 'web01')).toBe(ZoneState.ZONE_STATE_RUNNING);
     const attaches = c.store.runs.steps(run.runId).filter((s) => s.name === 'attach-zone');
     // Not forced, stopped; not forced again after the retry, deltas all accepted; forced.
     expect(attaches.map((s) => [(s.args as { force: boolean }).force, s.status])).toEqual([[false, 'failed'], [false, 'failed'], [true, 'succeeded']]);
@@ -141,7 +125,7 @@ it('rolls a switchover back when the boot on the target fails: db01 runs on host
     writeFaults(lab, 'hostB', [{ command: 'zoneadm', args: ['boot'], action: 'fail', exitCode: 1, stderr: 'zoneadm: zone db01: simulated boot failure' }]);
     const plan = planSwitchover(c.inventory, 'db01', { source: 'hostA', target: 'hostB', ...quick });
     const run = c.sequencer.start(plan, 'alice');
-    const [events, outcome] = await Promise.all([collect(run.progress), run.done]);
+    const [events, outcome] = await Promise.all([collectProgress(run.progress), run.done]);
     expect(outcome.state).toBe('rolled_back');
     expect(outcome.reason).toMatch(/boot-zone failed: .*simulated boot failure.*back on hostA/);
     // Undone in reverse: the target gives everything up before the source takes the storage back (I2).
@@ -151,8 +135,8 @@ it('rolls a switchover back when the boot on the target fails: db01 runs on host
       'import-storage@hostA', 'mount-fs@hostA', 'attach-zone@hostA', 'boot-zone@hostA', 'abort-lease@coordinator',
     ]);
     expect(c.leases.get('db01')).toMatchObject({ state: 'held', holder: 'hostA', epoch: 1, lastEpoch: 2 });
-    expect(await zoneState(c, 'hostA', 'db01')).toBe(ZoneState.ZONE_STATE_RUNNING);
-    expect(await zoneState(c, 'hostB', 'db01')).toBe(ZoneState.ZONE_STATE_CONFIGURED);
+    expect(await zoneStateOn(c, 'hostA', 'db01')).toBe(ZoneState.ZONE_STATE_RUNNING);
+    expect(await zoneStateOn(c, 'hostB', 'db01')).toBe(ZoneState.ZONE_STATE_CONFIGURED);
     await sleep(500);
     expectCleanLab(lab);
   } finally {

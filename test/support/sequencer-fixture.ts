@@ -4,12 +4,15 @@
 // restart as far as the journal can tell.
 import fs from 'node:fs';
 import path from 'node:path';
+import { isTwinzoneError } from '../../shared/errors/twinzone-error.js';
+import { ZoneState } from '../../shared/gen/twinzone/v1/common.js';
 import { createLogger } from '../../shared/log/create-logger.js';
 import { systemClock } from '../../shared/time/clock.js';
 import { AgentPool } from '../../coordinator/agents/agent-pool.js';
 import type { Inventory } from '../../coordinator/inventory/inventory-schema.js';
 import { loadInventory } from '../../coordinator/inventory/load-inventory.js';
 import { LeaseManager } from '../../coordinator/leases/lease-manager.js';
+import type { RunProgressEvent } from '../../coordinator/runs/run-progress.js';
 import { Sequencer } from '../../coordinator/runs/sequencer.js';
 import { openDatabase, type Store } from '../../coordinator/store/open-database.js';
 import { writeLabInventory } from '../lab/inventory.js';
@@ -82,4 +85,21 @@ export function openLabCoordinator(labDir: string, opts: LabCoordinatorOptions =
       store.close();
     },
   };
+}
+
+/** Every progress event of a run until its stream ends. */
+export async function collectProgress(events: AsyncIterable<RunProgressEvent>): Promise<RunProgressEvent[]> {
+  const out: RunProgressEvent[] = [];
+  for await (const e of events) out.push(e);
+  return out;
+}
+
+/** The zone's state on HOST as its agent reports it, or 'absent' when it has no such zone. */
+export async function zoneStateOn(c: LabCoordinator, host: string, zone: string): Promise<ZoneState | 'absent'> {
+  try {
+    return (await c.pool.get(host).getZone({ zone })).zone?.state ?? ZoneState.ZONE_STATE_UNSPECIFIED;
+  } catch (err) {
+    if (isTwinzoneError(err) && err.code === 'ZONE_NOT_FOUND') return 'absent';
+    throw err;
+  }
 }
