@@ -203,6 +203,9 @@ export class LeaseKeeper {
     }
     // Deadlines may have moved: tell the watchdog now rather than at the next feed.
     this.feed(this.o.clock.monoMs());
+    // Every lease is now renewed and fed, or being fenced here: a killed predecessor's
+    // watchdog would only fence what this agent keeps alive.
+    this.o.watchdog?.retirePredecessor?.();
   }
 
   private renewed(t: Tracked, r: RenewalResult, sentMono: number): void {

@@ -51,7 +51,13 @@ function fromHostLease(l: HostLease): ListedLease {
 }
 
 export function grpcLeasesPort(address: string): LeasesPort {
-  const client = new LeasesClient(address, credentials.createInsecure());
+  // grpc-js backs off reconnects up to 120 s by default: after a coordinator restart or a
+  // network cut, renewals would wait past the TTL and the zones self-fence needlessly.
+  // A reconnect at least every renewal floor keeps the lease within reach.
+  const client = new LeasesClient(address, credentials.createInsecure(), {
+    'grpc.initial_reconnect_backoff_ms': 250,
+    'grpc.max_reconnect_backoff_ms': 500,
+  });
   const call = <Req, Res>(method: UnaryMethod<Req, Res>, req: Req, deadlineMs: number) => unaryCall<Req, Res>(method.bind(client) as UnaryMethod<Req, Res>, req, { deadlineMs });
   return {
     async list(host, deadlineMs) {

@@ -37,6 +37,7 @@ export function runLeaseKeeper(runtime: AgentRuntime, coordinator: string): Runn
       log.warn({ code, signal }, 'fencing watchdog exited; starting it again');
       watchdog.start();
     },
+    onRetired: (pid) => log.info({ pid }, 'leases renewed; the watchdog a previous agent left running is retired'),
   });
   watchdog.start();
   log.info({ pid: watchdog.pid, coordinator }, 'fencing watchdog started');

@@ -113,7 +113,14 @@ input.on('line', (line) => {
     process.exit(0);
   } else onFeed(m.zones);
 });
-input.on('close', () => log('warn', 'the agent closed the feed pipe; deadlines keep running', { watched: [...deadlines.keys()] }));
+input.on('close', () => {
+  // Nothing watched: nothing can ever be due, and a restarted agent starts its own.
+  if (deadlines.size === 0) {
+    log('info', 'the agent closed the feed pipe with nothing watched; exiting');
+    process.exit(0);
+  }
+  log('warn', 'the agent closed the feed pipe; deadlines keep running', { watched: [...deadlines.keys()] });
+});
 process.stdin.on('error', () => undefined);
 // The agent's process group may be signalled on its way down; only stand-down or the
 // deadlines end the watchdog.

@@ -13,6 +13,11 @@ import { encodeMessage, type WatchdogConfig, type WatchedZone } from './watchdog
 export interface WatchdogFeeder {
   feed(zones: WatchedZone[]): void;
   standDown(): Promise<void>;
+  /**
+   * Called once this agent's leases were renewed and fed to this watchdog: the watchdog
+   * a previous (killed) agent left behind is no longer the last line and is retired.
+   */
+  retirePredecessor?(): void;
 }
 
 /**
@@ -33,11 +38,44 @@ export interface WatchdogProcessOptions {
   configFile: string;
   /** Called when the watchdog exits other than by stand-down (the keeper restarts it). */
   onExit?: (code: number | null, signal: NodeJS.Signals | null) => void;
+  /** Told the pid of a predecessor's watchdog when it is retired. */
+  onRetired?: (pid: number) => void;
+}
+
+/**
+ * The watchdog a killed agent left running, from the pid file beside the configuration:
+ * alive and still running the watchdog script (a recycled pid is someone else's).
+ */
+function leftoverWatchdog(pidFile: string): number | null {
+  let pid: number;
+  try {
+    pid = Number(fs.readFileSync(pidFile, 'utf8').trim());
+  } catch {
+    return null;
+  }
+  if (!Number.isInteger(pid) || pid <= 0) return null;
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('watchdog-main') ? pid : null;
+  } catch {
+    // No /proc (Solaris has one, without cmdline in this form): signal 0 says alive only.
+    try {
+      process.kill(pid, 0);
+      return pid;
+    } catch {
+      return null;
+    }
+  }
 }
 
 export class WatchdogProcess implements WatchdogFeeder {
   private child: ChildProcess | null = null;
   private standingDown = false;
+  /**
+   * The watchdog of a killed predecessor agent: it keeps the old deadlines and would
+   * fence zones this agent has since renewed, so it is retired after the first renewal
+   * fed here (until then it is the only cover the zones have).
+   */
+  private predecessor: number | null = null;
 
   constructor(private readonly opts: WatchdogProcessOptions) {}
 
@@ -49,8 +87,13 @@ export class WatchdogProcess implements WatchdogFeeder {
     return this.child !== null && this.child.exitCode === null && this.child.signalCode === null;
   }
 
+  private get pidFile(): string {
+    return path.join(path.dirname(this.opts.configFile), 'watchdog.pid');
+  }
+
   start(): void {
     fs.mkdirSync(path.dirname(this.opts.configFile), { recursive: true, mode: 0o700 });
+    if (!this.child) this.predecessor ??= leftoverWatchdog(this.pidFile);
     fs.writeFileSync(this.opts.configFile, JSON.stringify(this.opts.config, null, 2), { mode: 0o600 });
     const child = spawn(process.execPath, [watchdogScriptPath(), '--config', this.opts.configFile], {
       detached: true,
@@ -65,6 +108,20 @@ export class WatchdogProcess implements WatchdogFeeder {
     });
     this.child = child;
     this.standingDown = false;
+    if (child.pid) fs.writeFileSync(this.pidFile, `${child.pid}\n`, { mode: 0o600 });
+  }
+
+  retirePredecessor(): void {
+    const pid = this.predecessor;
+    if (pid === null || !this.running) return;
+    this.predecessor = null;
+    try {
+      // SIGTERM: the watchdog exits without fencing.
+      process.kill(pid, 'SIGTERM');
+      this.opts.onRetired?.(pid);
+    } catch {
+      /* it fenced and exited meanwhile */
+    }
   }
 
   feed(zones: WatchedZone[]): void {
