@@ -37,3 +37,18 @@ describe('error catalogue over gRPC', () => {
     }
   });
 });
+
+describe('error texts at the edge', () => {
+  // Found by the bad-input suite: a 6 MB zone name echoed in the message overflowed the
+  // HTTP/2 trailers, and the caller saw only its deadline.
+  it('clips a message that echoes a huge input, in the status and in the detail trailer', () => {
+    const huge = 'z'.repeat(6 * 1024 * 1024);
+    const s = toGrpcStatus(new TwinzoneError('INVALID_ARGUMENT', `invalid zone name "${huge}": too long`, { fields: { zone: huge } }));
+    expect(s.details!.length).toBeLessThan(2100);
+    expect(s.details).toMatch(/more characters\)$/);
+    const back = fromGrpcError(Object.assign(new Error(s.details), { code: s.code, details: s.details, metadata: s.metadata }) as ServiceError);
+    expect(back.code).toBe('INVALID_ARGUMENT');
+    expect(back.message.length).toBeLessThan(2100);
+    expect(back.details.fields!.zone!.length).toBeLessThan(2100);
+  });
+});

@@ -18,10 +18,27 @@ export function toErrorDetail(err: TwinzoneError): ErrorDetail {
   });
 }
 
+/**
+ * The longest status message and detail field sent. Both travel in HTTP/2 trailers: a
+ * message that echoes a huge input (a 6 MB zone name) overflows them, and the caller
+ * gets no status at all, only its own deadline.
+ */
+export const MAX_ERROR_TEXT = 2048;
+
+export function clipErrorText(text: string): string {
+  return text.length <= MAX_ERROR_TEXT ? text : `${text.slice(0, MAX_ERROR_TEXT)}… (${text.length - MAX_ERROR_TEXT} more characters)`;
+}
+
 export function toGrpcStatus(err: TwinzoneError): Partial<StatusObject> {
   const metadata = new Metadata();
-  metadata.set(ERROR_DETAIL_KEY, Buffer.from(ErrorDetail.encode(toErrorDetail(err)).finish()));
-  return { code: ERROR_CODES[err.code].grpc, details: err.message, metadata };
+  const detail = toErrorDetail(err);
+  const clipped: ErrorDetail = {
+    ...detail,
+    message: clipErrorText(detail.message),
+    fields: Object.fromEntries(Object.entries(detail.fields).map(([k, v]) => [k, clipErrorText(v)])),
+  };
+  metadata.set(ERROR_DETAIL_KEY, Buffer.from(ErrorDetail.encode(clipped).finish()));
+  return { code: ERROR_CODES[err.code].grpc, details: clipErrorText(err.message), metadata };
 }
 
 const STATUS_FALLBACK: Partial<Record<status, ErrorCode>> = {
