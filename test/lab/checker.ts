@@ -110,6 +110,16 @@ export function checkRecordContinuity(log: readonly ObserverRecord[]): Violation
           }
         }
         break;
+      case 'zone.state': {
+        // The zone left its kernel while its application never said goodbye (killed, or
+        // stopped and then killed by the halt): that run ended as a crash does.
+        const run = current.get(rec.zone);
+        if (run && run.host === rec.host && !LIVE_ZONE_STATES.has(rec.to)) {
+          previous.set(rec.zone, { ...run, crashed: true });
+          current.delete(rec.zone);
+        }
+        break;
+      }
       case 'app.stop': {
         const run = current.get(rec.zone);
         if (run && run.host === rec.host) {
