@@ -66,3 +66,8 @@ export const bcDrPreset: LabPreset = {
 };
 
 export const presets: Record<string, LabPreset> = { 'bc-dr': bcDrPreset };
+
+// The campaign's preset builds on this one, so it registers itself here after both exist.
+export function registerPreset(preset: LabPreset): void {
+  presets[preset.name] = preset;
+}

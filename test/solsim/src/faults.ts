@@ -11,6 +11,9 @@
 // "args" must all appear, in order, as a subsequence of argv; "argsRegex" is matched
 // against the arguments joined by single spaces. "times" (default: every time) bounds
 // how often a rule fires; the count is kept in faults.state.json beside the rules.
+// "corrupt" runs the command and mangles what it printed on stdout (cut in the middle of
+// a line, bytes flipped, or nothing at all), as a broken pipe or a damaged binary would:
+// the caller's parser must fail clearly, never act on it.
 // A delay is applied before the command acts, so the state changes after the delay.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -21,7 +24,9 @@ export interface FaultRule {
   command: string;
   args?: string[];
   argsRegex?: string;
-  action: 'fail' | 'delay' | 'hang';
+  action: 'fail' | 'delay' | 'hang' | 'corrupt';
+  /** For corrupt: what happens to the command's real standard output. */
+  corruption?: 'truncate' | 'garble' | 'empty';
   exitCode?: number;
   stderr?: string;
   stdout?: string;
@@ -33,7 +38,8 @@ export type FaultOutcome =
   | { kind: 'none' }
   | { kind: 'fail'; exitCode: number; stderr: string; stdout: string }
   | { kind: 'delay'; ms: number }
-  | { kind: 'hang' };
+  | { kind: 'hang' }
+  | { kind: 'corrupt'; corruption: 'truncate' | 'garble' | 'empty' };
 
 export function faultsPath(root: string): string {
   return path.join(root, 'faults.json');
@@ -81,8 +87,24 @@ export function takeFault(root: string, command: string, argv: string[]): FaultO
           return { kind: 'delay', ms: rule.ms ?? 1000 };
         case 'hang':
           return { kind: 'hang' };
+        case 'corrupt':
+          return { kind: 'corrupt', corruption: rule.corruption ?? 'garble' };
       }
     }
     return { kind: 'none' };
   });
+}
+
+/** The corrupted form of a command's standard output. */
+export function corruptOutput(text: string, corruption: 'truncate' | 'garble' | 'empty'): string {
+  switch (corruption) {
+    case 'empty':
+      return '';
+    case 'truncate':
+      // Half of it, ending inside a line.
+      return text.slice(0, Math.max(1, Math.floor(text.length / 2) - 1));
+    case 'garble':
+      // Field separators and digits turned into noise, so no field parses as it should.
+      return text.replace(/[:0-9]/g, (c) => (c === ':' ? ';' : String.fromCharCode(0x41 + Number(c)))).replace(/\n/g, ' \u0000\n');
+  }
 }

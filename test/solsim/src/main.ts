@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import { SimExit, type SimCommand, type SimContext } from './command.js';
 import { simEnvFrom, SimEnvError } from './env.js';
-import { takeFault } from './faults.js';
+import { corruptOutput, takeFault } from './faults.js';
 import { isPoweredOff } from './state/power.js';
 import { sleepSync } from './sync-sleep.js';
 import { commands } from './commands/index.js';
@@ -49,12 +49,16 @@ export async function main(name: string): Promise<void> {
   }
   if (fault.kind === 'delay') sleepSync(fault.ms);
 
+  // A corrupt fault runs the command for real and mangles its standard output at the end.
+  let captured = '';
+  const corrupt = fault.kind === 'corrupt' ? fault.corruption : null;
   const ctx: SimContext = {
     env,
     argv,
     name,
     out: (t) => {
-      process.stdout.write(t);
+      if (corrupt) captured += t;
+      else process.stdout.write(t);
     },
     err: (t) => {
       process.stderr.write(t);
@@ -70,5 +74,7 @@ export async function main(name: string): Promise<void> {
     }
     process.stderr.write(`${name}: internal simulator error: ${(err as Error).stack ?? String(err)}\n`);
     process.exitCode = 99;
+  } finally {
+    if (corrupt) process.stdout.write(corruptOutput(captured, corrupt));
   }
 }
