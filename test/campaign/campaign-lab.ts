@@ -45,10 +45,20 @@ async function proxyOnFreePort(target: string): Promise<FaultProxy> {
 }
 
 export async function startCampaignLab(dir: string, opts: CampaignLabOptions): Promise<CampaignLab> {
+  const proxies = new Map<string, FaultProxy>();
+  try {
+    return await startDaemons(dir, opts, proxies);
+  } catch (err) {
+    // Nothing half-started stays behind: the campaign fails with the lab kept for reading.
+    await stopCampaignLab({ dir, hosts: [], proxies, coordinatorAddress: '', db: '', policy: opts.policy });
+    throw err;
+  }
+}
+
+async function startDaemons(dir: string, opts: CampaignLabOptions, proxies: Map<string, FaultProxy>): Promise<CampaignLab> {
   registerPreset(campaignPreset);
   await createLab(dir, campaignPreset.name);
   const hosts = labHosts(dir);
-  const proxies = new Map<string, FaultProxy>();
   const coordinatorListen = `127.0.0.1:${await freeLoopbackPort()}`;
   proxies.set(COORDINATOR, await proxyOnFreePort(coordinatorListen));
 
@@ -66,7 +76,7 @@ export async function startCampaignLab(dir: string, opts: CampaignLabOptions): P
 
   // Probes get seconds, not the lab's 500 ms: on two shared cores a simulated zoneadm
   // alone can take longer, and a probe timing out there is load, not a sick zone.
-  const inventory = buildLabInventory(dir, { policy: opts.policy, healthCheck: { intervalMs: 2_000, timeoutMs: 5_000, failureThreshold: 3 } });
+  const inventory = buildLabInventory(dir, { policy: opts.policy, healthCheck: { intervalMs: 3_000, timeoutMs: 2_500, failureThreshold: 3 } });
   for (const h of inventory.hosts as { name: string; agent: string }[]) h.agent = proxies.get(h.name)!.address;
   const inventoryFile = labInventoryPath(dir);
   fs.writeFileSync(inventoryFile, `# twinzone inventory for the campaign lab ${dir}: agents behind fault proxies\n` + stringify(inventory));

@@ -136,7 +136,8 @@ async function acceptAllDeltas(lab: CampaignLab, log: (l: string) => void): Prom
   for (const z of zones) {
     for (const from of lab.hosts) {
       for (const to of lab.hosts) {
-        if (from === to) continue;
+        // A zone not yet on a host has no deltas there until a migration meets them.
+        if (from === to || !hosts.every((h) => (h.host !== from && h.host !== to) || h.zones.has(z))) continue;
         const r = await runCli(lab.coordinatorAddress, ['deltas', 'accept', z, '--from', from, '--to', to, '--all', '--json'], 60_000);
         if (r.code !== 0) log(`deltas accept ${z} ${from}->${to}: exit ${r.code} ${r.output.trim().split('\n')[0]}`);
       }
@@ -177,8 +178,17 @@ async function runOperation(lab: CampaignLab, nemesis: Nemesis, index: number, o
       }
     }
   };
-  const results = await Promise.all(op.commands.map((c) => runCli(lab.coordinatorAddress, c, CLI_TIMEOUT_MS, onOutput)));
-  record.cli.push(...results);
+  const results = await Promise.all(
+    op.commands.map(async (c) => {
+      const first = await runCli(lab.coordinatorAddress, c, CLI_TIMEOUT_MS, onOutput);
+      // A first-time migration stops on the deltas between hosts that never shared the
+      // zone: the operator reviews and accepts them, and asks for the same run again.
+      if (first.code !== 1 || !/attach stopped: \d+ software deltas/.test(first.output) || !op.source || !op.target) return [first];
+      const accept = await runCli(lab.coordinatorAddress, ['deltas', 'accept', op.zones[0]!, '--from', op.source, '--to', op.target, '--all'], CLI_TIMEOUT_MS);
+      return [first, accept, await runCli(lab.coordinatorAddress, c, CLI_TIMEOUT_MS, onOutput)];
+    }),
+  );
+  record.cli.push(...results.flat());
   for (const t of timers) clearTimeout(t);
   for (const f of faults) {
     if (f.trigger && !triggered.has(f)) f.skipped = `"${f.trigger}" never appeared`;

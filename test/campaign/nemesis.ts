@@ -183,6 +183,15 @@ export class Nemesis {
   constructor(private readonly lab: CampaignLab) {}
 
   inject(f: InjectedFault): void {
+    try {
+      this.injectNow(f);
+    } catch (err) {
+      // chattr and mount need root; without it these faults cannot be had here.
+      f.skipped = `could not inject: ${(err as Error).message.split('\n')[0]}`;
+    }
+  }
+
+  private injectNow(f: InjectedFault): void {
     const lab = this.lab;
     f.injectedAtMs = Date.now();
     const stop = (pid: number | null) => {

@@ -13,7 +13,7 @@ import * as controlGen from '../../shared/gen/twinzone/v1/control.js';
 import { createLab, destroyLab } from '../lab/create-lab.js';
 import { labUpWithCoordinator, type StartedCoordinator } from '../lab/processes.js';
 import { runCli } from '../campaign/cli.js';
-import { GenericClient, type MethodDef } from './grpc-generic.js';
+import { GenericClient, serviceMethods, type MethodDef } from './grpc-generic.js';
 import { fillHostile, hostileNumber, hostileString, isClearError, recordCounts } from './hostile-inputs.js';
 import { countEvents, snapshotLab } from './lab-snapshot.js';
 
@@ -41,13 +41,7 @@ afterAll(async () => {
   else console.error(`lab kept for inspection: ${dir}`);
 });
 
-type Message = { fromPartial(o: object): Record<string, unknown> };
-const methods = Object.entries(controlGen.ControlService as unknown as Record<string, MethodDef>).map(([name, def]) => {
-  const typeName = def.path.split('/').pop()! + 'Request';
-  const type = (controlGen as unknown as Record<string, Message>)[typeName];
-  if (!type) throw new Error(`no message ${typeName} for ${def.path}`);
-  return { name, def, base: type.fromPartial({}) };
-});
+const methods = serviceMethods(controlGen.ControlService, controlGen);
 
 /** Reads that filter by what they are given: a hostile filter may match nothing and answer empty. */
 const FILTERING_READS = new Set(['getHistory', 'listEvents', 'getStatus']);

@@ -56,3 +56,22 @@ export class GenericClient {
     });
   }
 }
+
+type Message = { fromPartial(o: object): Record<string, unknown> };
+
+export interface ServiceMethod {
+  name: string;
+  def: MethodDef;
+  /** The request message with its defaults (ts-proto fromPartial({})): what a missing field looks like. */
+  base: Record<string, unknown>;
+}
+
+/** Every method of a generated service with its request message, found by the proto's naming rule (Method → MethodRequest). */
+export function serviceMethods(service: object, generated: object): ServiceMethod[] {
+  return Object.entries(service as Record<string, MethodDef>).map(([name, def]) => {
+    const typeName = def.path.split('/').pop()! + 'Request';
+    const type = (generated as Record<string, Message>)[typeName];
+    if (!type) throw new Error(`no message ${typeName} for ${def.path}`);
+    return { name, def, base: type.fromPartial({}) };
+  });
+}
