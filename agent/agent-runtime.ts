@@ -8,6 +8,8 @@ import { systemClock, type Clock } from '../shared/time/clock.js';
 import type { AgentConfig } from './agent-config.js';
 import { EpochStore } from './fencing/epoch-store.js';
 import { ZoneLocks } from './fencing/zone-locks.js';
+import { AgentMetrics } from './metrics/agent-metrics.js';
+import { meteredRunner } from './metrics/metered-runner.js';
 import type { OpContext } from './ops/op-context.js';
 import type { CommandRunner } from './platform/command-runner.js';
 import { ExecaRunner } from './platform/execa-runner.js';
@@ -25,11 +27,13 @@ export interface AgentRuntime {
   locks: ZoneLocks;
   results: OpResults;
   transfers: TransferProgress;
+  metrics: AgentMetrics;
   opContext(ctx: CallContext, zone: string | undefined, dryRun: boolean): OpContext;
 }
 
 export function createAgentRuntime(config: AgentConfig, log: Logger, opts: { runner?: CommandRunner; clock?: Clock } = {}): AgentRuntime {
-  const runner = opts.runner ?? new ExecaRunner(config.commandPaths, log, config.commandEnv);
+  const metrics = new AgentMetrics({ host: config.host });
+  const runner = meteredRunner(opts.runner ?? new ExecaRunner(config.commandPaths, log, config.commandEnv), metrics);
   const platform = detectPlatformProfile();
   const results = new OpResults(path.join(config.stateDir, 'ops'));
   const clock = opts.clock ?? systemClock;
@@ -44,6 +48,7 @@ export function createAgentRuntime(config: AgentConfig, log: Logger, opts: { run
     locks: new ZoneLocks(),
     results,
     transfers: new TransferProgress(clock),
+    metrics,
     opContext: (ctx, zone, dryRun) => ({
       host: config.host,
       runner,

@@ -4,6 +4,8 @@
 import { ConfigError } from '../shared/config/load-config.js';
 import { createLogger } from '../shared/log/create-logger.js';
 import { startServer } from '../shared/grpc/serve.js';
+import { startHttpEndpoint } from '../shared/http/http-endpoint.js';
+import { metricsRoute } from '../shared/http/metrics-route.js';
 import { loadAgentConfig } from './agent-config.js';
 import { createAgentRuntime } from './agent-runtime.js';
 import { runLeaseKeeper } from './leases/run-lease-keeper.js';
@@ -12,11 +14,13 @@ import { healthBinding, HealthState } from './service/health-service.js';
 
 const SHUTDOWN_GRACE_MS = 30_000;
 
-export async function runAgent(argv: string[]): Promise<number> {
+export async function runAgent(args: string[]): Promise<number> {
+  const pretty = args.includes('--log-pretty');
+  const argv = args.filter((a) => a !== '--log-pretty');
   const configIndex = argv.indexOf('--config');
   const file = configIndex >= 0 ? argv[configIndex + 1] : undefined;
   if (!file || argv.length !== 2) {
-    process.stderr.write('usage: twinzone agent run --config FILE\n');
+    process.stderr.write('usage: twinzone agent run --config FILE [--log-pretty]\n');
     return 2;
   }
   let config;
@@ -29,7 +33,7 @@ export async function runAgent(argv: string[]): Promise<number> {
     }
     throw err;
   }
-  const log = createLogger({ name: 'agent', level: config.logLevel, base: { host: config.host } });
+  const log = createLogger({ name: 'agent', level: config.logLevel, base: { host: config.host }, pretty });
   const runtime = createAgentRuntime(config, log);
   const health = new HealthState();
   const server = await startServer({
@@ -41,7 +45,17 @@ export async function runAgent(argv: string[]): Promise<number> {
     return null;
   });
   if (!server) return 1;
-  log.info({ port: server.port, address: server.address, fsRoot: config.fsRoot, platform: runtime.platform.os }, 'listening');
+  const metrics = config.metrics
+    ? await startHttpEndpoint({ bind: config.metrics, log, routes: { '/metrics': metricsRoute(runtime.metrics.registry) } }).catch((err: Error) => {
+        log.fatal({ err, metrics: config.metrics }, 'cannot listen for metrics');
+        return null;
+      })
+    : null;
+  if (config.metrics && !metrics) {
+    await server.close(0);
+    return 1;
+  }
+  log.info({ port: server.port, address: server.address, fsRoot: config.fsRoot, platform: runtime.platform.os, metricsPort: metrics?.port }, 'listening');
   // With a coordinator, this agent holds leases: renew them, and self-fence (itself and
   // through its watchdog) when they are lost (DESIGN "Leases and fencing").
   const leases = config.coordinator ? runLeaseKeeper(runtime, config.coordinator) : null;
@@ -50,7 +64,7 @@ export async function runAgent(argv: string[]): Promise<number> {
     const stop = (signal: string) => {
       log.info({ signal, busyZones: runtime.locks.busyZones }, 'shutting down');
       health.serving = false;
-      Promise.all([server.close(SHUTDOWN_GRACE_MS), leases?.stop()]).then(() => {
+      Promise.all([server.close(SHUTDOWN_GRACE_MS), leases?.stop(), metrics?.close()]).then(() => {
         log.info('stopped');
         resolve(0);
       });

@@ -21,9 +21,12 @@ import { loadCoordinatorConfig } from './coordinator-config.js';
 import { loadInventory } from './inventory/load-inventory.js';
 import { LeaseManager } from './leases/lease-manager.js';
 import { createRunSequencer } from './runs-factory.js';
+import { startHttpListeners } from './http/http-listeners.js';
+import { CoordinatorMetrics } from './metrics/coordinator-metrics.js';
+import { countEventsAsMetrics } from './metrics/metrics-from-events.js';
 import { openDatabase } from './store/open-database.js';
 
-const USAGE = 'usage: twinzone coordinator run --config FILE --db FILE\n';
+const USAGE = 'usage: twinzone coordinator run --config FILE --db FILE [--log-pretty]\n';
 /** How often expired leases are swept. */
 const LEASE_SWEEP_MS = 1000;
 
@@ -39,7 +42,9 @@ function problems(what: string, err: ConfigError): string {
   return `twinzone coordinator: invalid ${what}:\n${err.problems.map((p) => `  ${p}`).join('\n')}\n`;
 }
 
-export async function runCoordinator(argv: string[]): Promise<number> {
+export async function runCoordinator(args: string[]): Promise<number> {
+  const pretty = args.includes('--log-pretty');
+  const argv = args.filter((a) => a !== '--log-pretty');
   const configFile = option(argv, '--config');
   const dbFile = option(argv, '--db');
   if (!configFile || !dbFile || argv.length !== 4) {
@@ -67,7 +72,7 @@ export async function runCoordinator(argv: string[]): Promise<number> {
     throw err;
   }
 
-  const log = createLogger({ name: 'coordinator', level: config.logLevel });
+  const log = createLogger({ name: 'coordinator', level: config.logLevel, pretty });
   const clock = systemClock;
   let store;
   try {
@@ -81,6 +86,8 @@ export async function runCoordinator(argv: string[]): Promise<number> {
     throw err;
   }
   applyInventory(store, inventory, clock);
+  const metrics = new CoordinatorMetrics();
+  countEventsAsMetrics(store, metrics, log);
   const agents = new AgentPool({ addresses: Object.fromEntries(inventory.hosts.map((h) => [h.name, h.agent])), log });
   const leases = new LeaseManager({ store, clock, log, marginMs: config.leases.marginMs, graceMs: config.leases.graceMs });
   leases.rearmAfterRestart();
@@ -91,9 +98,10 @@ export async function runCoordinator(argv: string[]): Promise<number> {
   // Control calls wait until the resumed runs and adopted leases are settled (I4).
   let settle!: () => void;
   const settled = new Promise<void>((resolve) => (settle = resolve));
+  const controlDeps = { store, leases, agents, inventory, sequencer, clock, log };
   const services = [
-    gatedBinding(controlBinding({ store, leases, agents, inventory, sequencer, clock, log }), settled),
-    leasesBinding({ leaseManager: leases, store, inventory: () => inventory, log, clock }),
+    gatedBinding(controlBinding(controlDeps), settled),
+    leasesBinding({ leaseManager: leases, store, inventory: () => inventory, log, clock, onRenewed: (ok) => metrics.leaseRenewal(ok ? 'ok' : 'refused') }),
   ];
   const server = await startServer({ bind: config.listen, log, services }).catch(
     (err: Error) => {
@@ -101,13 +109,20 @@ export async function runCoordinator(argv: string[]): Promise<number> {
       return null;
     },
   );
-  if (!server) {
+  const http = server
+    ? await startHttpListeners(config, metrics, controlDeps).catch((err: Error) => {
+        log.fatal({ err, metrics: config.metrics, http: config.http }, 'cannot listen for metrics or the status page');
+        return null;
+      })
+    : null;
+  if (!server || !http) {
+    await server?.close(0);
     await sequencer.close();
     agents.closeAll();
     store.close();
     return 1;
   }
-  log.info({ port: server.port, address: server.address, inventory: inventory.file, db: store.file, zones: inventory.zones.length, hosts: inventory.hosts.length }, 'listening');
+  log.info({ port: server.port, address: server.address, inventory: inventory.file, db: store.file, zones: inventory.zones.length, hosts: inventory.hosts.length, httpPorts: http.map((h) => h.port) }, 'listening');
 
   const resumed = await sequencer.resumeAll();
   if (resumed.length > 0) log.info({ runs: resumed.map((r) => ({ run: r.runId, state: r.state })) }, 'unfinished runs resumed');
@@ -132,7 +147,7 @@ export async function runCoordinator(argv: string[]): Promise<number> {
       log.info({ signal }, 'shutting down');
       // Both at once: the server stops accepting calls at once and waits for open ones,
       // and the sequencer brings running runs to a step boundary, which ends their streams.
-      Promise.all([server.close(SHUTDOWN_GRACE_MS), sequencer.close()])
+      Promise.all([server.close(SHUTDOWN_GRACE_MS), sequencer.close(), ...http.map((h) => h.close())])
         .finally(() => {
           agents.closeAll();
           store.close();

@@ -38,6 +38,7 @@ export function probeHandlers(runtime: AgentRuntime) {
         default:
           throw errors.invalidArgument('the request names no probe');
       }
+      runtime.metrics.probe(probe.$case, result);
       return { ...result, commands: op.commands };
     }),
   };

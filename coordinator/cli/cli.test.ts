@@ -57,12 +57,15 @@ describe('CLI arguments', () => {
 });
 
 describe('exit codes', () => {
-  it('0 ok, 1 refused or failed, 2 bad input, 3 coordinator unreachable', () => {
-    expect(ExitCode).toEqual({ Ok: 0, Failed: 1, Usage: 2, Unreachable: 3 });
-    expect(exitCodeFor(new TwinzoneError('LEASE_HELD', 'x'))).toBe(1);
+  it('0 ok, 1 failed, 2 bad input, 3 refused for safety, 4 coordinator unreachable', () => {
+    expect(ExitCode).toEqual({ Ok: 0, Failed: 1, Usage: 2, Refused: 3, Unreachable: 4 });
+    for (const code of ['LEASE_HELD', 'LEASE_NOT_HELD', 'STALE_EPOCH', 'ZONE_BUSY', 'RUN_IN_PROGRESS', 'STORAGE_HELD_ELSEWHERE', 'PRECONDITION_FAILED', 'PERMISSION_DENIED'] as const) {
+      expect(exitCodeFor(new TwinzoneError(code, 'x')), code).toBe(3);
+    }
+    expect(exitCodeFor(new TwinzoneError('COMMAND_FAILED', 'x'))).toBe(1);
     expect(exitCodeFor(new TwinzoneError('INVALID_ARGUMENT', 'x'))).toBe(2);
-    expect(exitCodeFor(new TwinzoneError('AGENT_UNREACHABLE', 'x', { fields: { [UNREACHABLE_FIELD]: '127.0.0.1:1' } }))).toBe(3);
-    // An agent the coordinator could not reach is a refused operation, not a missing coordinator.
+    expect(exitCodeFor(new TwinzoneError('AGENT_UNREACHABLE', 'x', { fields: { [UNREACHABLE_FIELD]: '127.0.0.1:1' } }))).toBe(4);
+    // An agent the coordinator could not reach is a failed operation, not a missing coordinator.
     expect(exitCodeFor(new TwinzoneError('AGENT_UNREACHABLE', 'x', { fields: { host: 'hostB' } }))).toBe(1);
   });
 });

@@ -4,7 +4,7 @@
 // stderr, or {error: {...}} on stdout with --json, and the exit code from exit-codes.ts.
 import { isTwinzoneError, TwinzoneError } from '../../shared/errors/twinzone-error.js';
 import { UsageError } from './cli-args.js';
-import type { CliContext, CommandFn } from './cli-context.js';
+import type { CliContext, CommandFn, Terminal } from './cli-context.js';
 import { confirmDownCommand } from './commands/confirm-down.js';
 import { declareDisasterCommand } from './commands/declare-disaster.js';
 import { deltasCommand } from './commands/deltas.js';
@@ -53,7 +53,9 @@ export const OPERATOR_HELP = `Operator commands (talk to the coordinator; each t
   lease show ZONE                          a zone's lease
   history [ZONE]                           runs with steps, commands and durations
   events [--zone Z] [--who W]              the audit log
-Exit codes: 0 ok, 1 the run or operation failed or was refused, 2 bad usage or input, 3 coordinator unreachable.
+Exit codes: 0 ok, 1 the run or operation failed, 2 bad usage, input or configuration,
+  3 refused for safety (lease held elsewhere, zone busy, stale epoch, deltas not accepted, ...),
+  4 coordinator unreachable.
 `;
 
 /** Pulls --coordinator/--json/--verbose out wherever they are, so each command parses only its own. */
@@ -86,7 +88,7 @@ function nextStep(err: TwinzoneError): string {
 export async function runOperatorCommand(
   command: string,
   argv: readonly string[],
-  io: { out: (s: string) => void; err: (s: string) => void; env: NodeJS.ProcessEnv },
+  io: { out: (s: string) => void; err: (s: string) => void; env: NodeJS.ProcessEnv; terminal?: Terminal | null },
 ): Promise<number> {
   const fn = OPERATOR_COMMANDS[command]!;
   let json = argv.includes('--json');
@@ -97,7 +99,7 @@ export async function runOperatorCommand(
     const address = coordinatorAddress(g.coordinator, io.env);
     if (g.verbose) io.err(`twinzone: coordinator ${address}\n`);
     control = new Control(address);
-    const ctx: CliContext = { control, json, out: io.out, err: io.err };
+    const ctx: CliContext = { control, json, out: io.out, err: io.err, terminal: io.terminal ?? null };
     return await fn(ctx, g.rest);
   } catch (err) {
     if (err instanceof UsageError) {

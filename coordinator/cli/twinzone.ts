@@ -5,14 +5,18 @@
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { repoVersion } from '../../shared/version.js';
+import { COMPLETIONS, bashCompletion } from './completion.js';
 import { OPERATOR_COMMANDS, OPERATOR_HELP, runOperatorCommand } from './operator-commands.js';
 
 const HELP = `usage: twinzone <command> [options]
 
 Commands available in this build:
-  agent run --config FILE   run the agent daemon (one per Solaris global zone)
-  coordinator run --config FILE --db FILE
-                            run the coordinator daemon
+  agent run --config FILE [--log-pretty]
+                            run the agent daemon (one per Solaris global zone)
+  coordinator run --config FILE --db FILE [--log-pretty]
+                            run the coordinator daemon (logs: pino JSON on stdout;
+                            --log-pretty: one readable line each, for a terminal)
+  completion bash           print the bash completion script
   version                   print the twinzone version
   help                      show this text
 
@@ -46,18 +50,33 @@ export async function runCli(argv: string[], out: (s: string) => void, err: (s: 
     case 'help':
     case '--help':
     case '-h':
-      out(HELP);
+      out(rest.includes('--json') ? `${JSON.stringify({ commands: Object.keys(COMPLETIONS), help: HELP })}\n` : HELP);
       return command === undefined ? 2 : 0;
     case 'version':
-    case '--version':
-      if (rest.length > 0) {
-        err('twinzone: version takes no arguments\n');
+    case '--version': {
+      const json = rest.includes('--json');
+      if (rest.some((a) => a !== '--json')) {
+        err('twinzone: version takes no arguments but --json\n');
         return 2;
       }
-      out(`twinzone ${repoVersion()}\n`);
+      out(json ? `${JSON.stringify({ version: repoVersion() })}\n` : `twinzone ${repoVersion()}\n`);
       return 0;
+    }
+    case 'completion': {
+      const args = rest.filter((a) => a !== '--json');
+      if (args.length !== 1 || args[0] !== 'bash') {
+        err('usage: twinzone completion bash [--json]\n');
+        return 2;
+      }
+      out(rest.includes('--json') ? `${JSON.stringify({ shell: 'bash', script: bashCompletion() })}\n` : bashCompletion());
+      return 0;
+    }
     default:
-      if (Object.prototype.hasOwnProperty.call(OPERATOR_COMMANDS, command)) return runOperatorCommand(command, rest, { out, err, env: process.env });
+      if (Object.prototype.hasOwnProperty.call(OPERATOR_COMMANDS, command)) {
+        // Bars and colour only where a person watches: stdout a terminal (NO_COLOR: no colour).
+        const terminal = process.stdout.isTTY ? { stream: process.stdout, colour: process.env.NO_COLOR === undefined } : null;
+        return runOperatorCommand(command, rest, { out, err, env: process.env, terminal });
+      }
       err(`twinzone: unknown command '${command}'; run 'twinzone help' for the list\n`);
       return 2;
   }

@@ -24,6 +24,8 @@ export interface LeasesBindingOptions {
   inventory: () => Pick<Inventory, 'zones' | 'storageGroups' | 'defaults'>;
   log: Logger;
   clock: Clock;
+  /** Told each renewal's outcome (the metrics count them; only refusals become events). */
+  onRenewed?: (ok: boolean) => void;
 }
 
 /** The latest probe result per host, zone and check, for status and health decisions. */
@@ -64,6 +66,7 @@ export class LeasesEdge {
     const host = requireHostName(req.host);
     const actor: Actor = { who: host, fromAddress: ctx.peer };
     const outcomes = this.o.leaseManager.renewHost(host, req.renewals.map((r) => ({ zone: r.zone, epoch: r.epoch })), actor);
+    for (const o of outcomes) this.o.onRenewed?.(o.ok);
     this.takeProbes(host, req.probes, ctx);
     this.takeTwins(host, req.twins, ctx);
     return {

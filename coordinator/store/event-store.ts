@@ -69,7 +69,13 @@ export function createEventStore(db: Database.Database) {
      ORDER BY id LIMIT @limit`,
   );
 
+  // Observers see each event as it is recorded (the metrics count them); they must not throw.
+  const observers: ((e: EventInput) => void)[] = [];
+
   return {
+    observe(observer: (e: EventInput) => void): void {
+      observers.push(observer);
+    },
     record(e: EventInput): number {
       const info = insert.run({
         atMs: e.atMs,
@@ -81,6 +87,7 @@ export function createEventStore(db: Database.Database) {
         result: e.result,
         details: JSON.stringify(e.details ?? {}),
       });
+      for (const observe of observers) observe(e);
       return Number(info.lastInsertRowid);
     },
     list(q: EventQuery = {}): EventRecord[] {

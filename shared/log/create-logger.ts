@@ -2,6 +2,7 @@
 // vocabulary (zone, host, run, op, rpc, cmd, ...). Messages are constant phrases;
 // variables go in fields.
 import { pino, type Logger, type LoggerOptions } from 'pino';
+import { prettyStream } from './pretty-lines.js';
 
 export type { Logger };
 
@@ -11,6 +12,8 @@ export interface LoggerConfig {
   base?: Record<string, string>;
   /** Where JSON lines go (default stdout). */
   destination?: NodeJS.WritableStream;
+  /** Human lines instead of JSON (`--log-pretty`), to the destination or stdout. */
+  pretty?: boolean;
 }
 
 export function createLogger(config: LoggerConfig): Logger {
@@ -22,5 +25,6 @@ export function createLogger(config: LoggerConfig): Logger {
     redact: { paths: ['*.key', '*.privateKey', '*.token', 'config.tls.key'], censor: '[redacted]' },
     timestamp: pino.stdTimeFunctions.isoTime,
   };
+  if (config.pretty) return pino(options, prettyStream(config.destination ?? process.stdout) as unknown as pino.DestinationStream);
   return config.destination ? pino(options, config.destination as pino.DestinationStream) : pino(options);
 }

@@ -58,7 +58,7 @@ describe('coordinator Control service', () => {
     expect(status.json.zones[0]).toMatchObject({ liveHost: 'hostA', lease: { holder: 'hostA', epoch: 1, state: 'held' } });
   });
 
-  test('bad input: exit 2 for usage and unknown kinds, 1 for a refused zone, 3 for no coordinator', async ({ lab }) => {
+  test('bad input: exit 2 for usage and unknown kinds, 1 for an unknown zone, 4 for no coordinator', async ({ lab }) => {
     expect((await lab.cli(['plan', 'teleport', 'db01'])).code).toBe(2);
     const unknown = await lab.cliJson<{ error: { code: string; message: string } }>(['plan', 'switchover', 'nosuch']);
     expect(unknown.code).toBe(1);
@@ -67,7 +67,7 @@ describe('coordinator Control service', () => {
     expect(wrongTwin.code).toBe(2);
     expect(wrongTwin.stderr).toContain('dr-switchover');
     const down = await lab.cli(['status', '--coordinator', '127.0.0.1:1']);
-    expect(down.code).toBe(3);
+    expect(down.code).toBe(4);
     expect(down.stderr).toContain('not answering');
   });
 

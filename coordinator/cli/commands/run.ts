@@ -8,6 +8,8 @@ import { parseArgs, UsageError } from '../cli-args.js';
 import type { CliContext } from '../cli-context.js';
 import { ExitCode } from '../exit-codes.js';
 import { jsonLine } from '../render/json.js';
+import { paintFor } from '../render/colour.js';
+import { ProgressBars } from '../render/progress-bars.js';
 import { ProgressRenderer, RUN_SUCCEEDED } from '../render/progress.js';
 import { kindFor, runRequest } from './run-kinds.js';
 
@@ -19,15 +21,33 @@ export const RUN_USAGES: Record<string, string> = {
   dr: 'twinzone dr switchover|failover ZONE --site SITE [--to HOST] [--json]',
 };
 
-/** Follows a run's events to the end; returns the final state (empty when the stream ended without one). */
-export async function followRun(ctx: CliContext, events: AsyncIterable<RunProgress>): Promise<string> {
-  const renderer = new ProgressRenderer();
+export interface RunEnd {
+  /** The final state; empty when the stream ended without one. */
+  state: string;
+  /** The run stopped for an operator (unaccepted attach deltas, ...) rather than ending. */
+  waiting: boolean;
+}
+
+/** Follows a run's events to the end: lines (or JSON lines), and bars on a terminal. */
+export async function followRun(ctx: CliContext, events: AsyncIterable<RunProgress>): Promise<RunEnd> {
+  const terminal = ctx.json ? null : (ctx.terminal ?? null);
+  const renderer = new ProgressRenderer({ showCommands: true, paint: paintFor(terminal?.colour ?? false) });
+  const bars = terminal ? new ProgressBars(terminal.stream, paintFor(terminal.colour)) : null;
   let finalState = '';
   let waiting: { runId: string; reason: string } | null = null;
-  for await (const p of events) {
-    if (p.event?.$case === 'finished') finalState = p.event.value.state;
-    if (p.event?.$case === 'waiting') waiting = { runId: p.runId, reason: p.event.value.reason };
-    ctx.out(ctx.json ? jsonLine(RunProgress.toJSON(p)) : renderer.render(p));
+  try {
+    for await (const p of events) {
+      if (p.event?.$case === 'finished') finalState = p.event.value.state;
+      if (p.event?.$case === 'waiting') waiting = { runId: p.runId, reason: p.event.value.reason };
+      if (ctx.json) ctx.out(jsonLine(RunProgress.toJSON(p)));
+      else if (bars) {
+        // Lines print above the bars; a transfer is the bar itself.
+        if (p.event?.$case !== 'transfer') bars.log(renderer.render(p));
+        bars.update(p);
+      } else ctx.out(renderer.render(p));
+    }
+  } finally {
+    bars?.stop();
   }
   if (!finalState && !ctx.json) {
     // A run stopped for an operator (unaccepted deltas, ...) is not over: it continues
@@ -38,7 +58,7 @@ export async function followRun(ctx: CliContext, events: AsyncIterable<RunProgre
         : 'twinzone: the coordinator ended the progress stream before the run finished; follow it with twinzone history\n',
     );
   }
-  return finalState;
+  return { state: finalState, waiting: !finalState && waiting !== null };
 }
 
 export function runCommand(word: 'switchover' | 'failover' | 'migrate' | 'fallback' | 'dr') {
@@ -58,7 +78,9 @@ export function runCommand(word: 'switchover' | 'failover' | 'migrate' | 'fallba
     }
     if (word === 'migrate' && !args.options['--to']) throw new UsageError(`migrate needs --to HOST (the host the zone moves to); usage: ${usage}`);
     const zone = args.positionals[args.positionals.length - 1]!;
-    const state = await followRun(ctx, ctx.control.startRun(runRequest(kind, zone, args, usage)));
-    return state === RUN_SUCCEEDED ? ExitCode.Ok : ExitCode.Failed;
+    const end = await followRun(ctx, ctx.control.startRun(runRequest(kind, zone, args, usage)));
+    // Waiting for an operator's acceptance is a refusal to go on unchecked, not a failure.
+    if (end.waiting) return ExitCode.Refused;
+    return end.state === RUN_SUCCEEDED ? ExitCode.Ok : ExitCode.Failed;
   };
 }

@@ -3,7 +3,9 @@
 // ETA, waits for an operator, and the final state. Pure apart from its own memory of
 // when each transfer started (for the rate).
 import type { RunProgress } from '../../../shared/gen/twinzone/v1/control.js';
-import { formatBytes, formatDuration } from './table.js';
+import { NO_PAINT, type Paint } from './colour.js';
+import { transferFigures } from './progress-bars.js';
+import { formatDuration } from './table.js';
 
 const where = (host: string) => (host ? ` on ${host}` : '');
 
@@ -11,7 +13,7 @@ export class ProgressRenderer {
   private runStartedAtMs = 0;
   private readonly transferStart = new Map<number, { atMs: number; bytes: number }>();
 
-  constructor(private readonly opts: { showCommands: boolean } = { showCommands: true }) {}
+  constructor(private readonly opts: { showCommands: boolean; paint?: Paint } = { showCommands: true }) {}
 
   render(p: RunProgress): string {
     const e = p.event;
@@ -27,7 +29,8 @@ export class ProgressRenderer {
       }
       case 'stepFinished': {
         const s = e.value;
-        const head = `${at}${s.undo ? 'undo ' : ''}step ${s.index} ${s.name}${where(s.host)} ${s.ok ? 'done' : 'FAILED'}: ${s.outcome || (s.ok ? 'ok' : 'failed')} (${formatDuration(s.durationMs)})\n`;
+        const paint = this.opts.paint ?? NO_PAINT;
+        const head = `${at}${s.undo ? 'undo ' : ''}step ${s.index} ${s.name}${where(s.host)} ${s.ok ? paint.ok('done') : paint.bad('FAILED')}: ${s.outcome || (s.ok ? 'ok' : 'failed')} (${formatDuration(s.durationMs)})\n`;
         const cmds = this.opts.showCommands ? s.commands.map((c) => `             $ ${c.argv.join(' ')}  → exit ${c.exitCode}, ${formatDuration(c.durationMs)}\n`).join('') : '';
         const err = s.error ? `             ${s.error.code}: ${s.error.message}\n` : '';
         return head + cmds + err;
@@ -39,23 +42,17 @@ export class ProgressRenderer {
         return `${at}step ${e.value.index} waiting: ${e.value.reason}\n${details}`;
       }
       case 'finished':
-        return `${at}run ${p.runId} ${e.value.state}${e.value.reason ? `: ${e.value.reason}` : ''}\n`;
+        const paint = this.opts.paint ?? NO_PAINT;
+        const state = e.value.state === RUN_SUCCEEDED ? paint.ok(e.value.state) : paint.bad(e.value.state);
+        return `${at}run ${p.runId} ${state}${e.value.reason ? `: ${e.value.reason}` : ''}\n`;
     }
   }
 
   /** "transfer 120.0 MiB of 1.0 GiB (11%) at 40.0 MiB/s, ETA 23.0 s". */
   transferLine(index: number, bytes: number, totalBytes: number, atMs: number): string {
-    const start = this.transferStart.get(index);
-    if (!start) this.transferStart.set(index, { atMs, bytes });
-    const elapsedMs = start ? atMs - start.atMs : 0;
-    const rate = start && elapsedMs > 0 ? ((bytes - start.bytes) * 1000) / elapsedMs : 0;
-    let text = `step ${index} transfer ${formatBytes(bytes)}`;
-    if (totalBytes > 0) text += ` of ${formatBytes(totalBytes)} (${Math.min(100, Math.floor((bytes * 100) / totalBytes))}%)`;
-    if (rate > 0) {
-      text += ` at ${formatBytes(Math.round(rate))}/s`;
-      if (totalBytes > bytes) text += `, ETA ${formatDuration(((totalBytes - bytes) * 1000) / rate)}`;
-    }
-    return text;
+    const start = this.transferStart.get(index) ?? { atMs, bytes };
+    this.transferStart.set(index, start);
+    return `step ${index} transfer ${transferFigures(bytes, totalBytes, start, atMs, true)}`;
   }
 }
 
