@@ -96,7 +96,7 @@ describe('coordinator Control service', () => {
   test('a DR failover is refused until its site is declared lost, and again once the declaration is withdrawn', async ({ lab }) => {
     const before = lab.observed();
     const refused = await lab.cliJson<{ error: { code: string; message: string } }>(['dr', 'failover', 'db01', '--site', 'dc2']);
-    expect(refused.code).toBe(1);
+    expect(refused.code).toBe(3);
     expect(refused.json.error.code).toBe('PRECONDITION_FAILED');
     expect(refused.json.error.message).toContain('twinzone declare-disaster --site dc1');
     expect(lab.observed()).toBe(before);
