@@ -120,7 +120,7 @@ describe('operations endpoints of the running daemons', () => {
       const run = page.locator('#recent details.run').first();
       expect(await run.locator('summary').innerText()).toMatch(/^switchover of db01 succeeded/);
       expect(await run.locator('tbody tr').count()).toBe(12);
-      expect(await run.locator('tr', { hasText: 'boot-zone' }).locator('td').nth(3).innerText()).toBe('succeeded');
+      expect(await run.locator('tr', { hasText: 'boot-zone' }).locator('td').nth(3).textContent()).toBe('succeeded');
       const shot = path.join(repoRoot(), 'test-results', 'status-page.png');
       fs.mkdirSync(path.dirname(shot), { recursive: true });
       await page.screenshot({ path: shot, fullPage: true });
