@@ -183,7 +183,8 @@ async function runOperation(lab: CampaignLab, nemesis: Nemesis, index: number, o
       const first = await runCli(lab.coordinatorAddress, c, CLI_TIMEOUT_MS, onOutput);
       // A first-time migration stops on the deltas between hosts that never shared the
       // zone: the operator reviews and accepts them, and asks for the same run again.
-      if (first.code !== 1 || !/attach stopped: \d+ software deltas/.test(first.output) || !op.source || !op.target) return [first];
+      // Exit 3: refused for safety until the deltas are accepted (README "Operations").
+      if (first.code !== 3 || !/attach stopped: \d+ software deltas/.test(first.output) || !op.source || !op.target) return [first];
       const accept = await runCli(lab.coordinatorAddress, ['deltas', 'accept', op.zones[0]!, '--from', op.source, '--to', op.target, '--all'], CLI_TIMEOUT_MS);
       return [first, accept, await runCli(lab.coordinatorAddress, c, CLI_TIMEOUT_MS, onOutput)];
     }),

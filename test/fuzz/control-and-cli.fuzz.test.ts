@@ -115,7 +115,8 @@ describe('hostile input to every CLI command', () => {
           // history and events filter: a hostile filter may rightly find nothing (exit 0).
           const filtering = (shape[0] === 'history' && number === '0x10') || shape[0] === 'events';
           if (r.code === 0 && filtering) return;
-          expect([1, 2], `twinzone ${args.join(' ')} exited ${r.code}:\n${r.output}`).toContain(r.code);
+          // 1 failed, 2 bad input, 3 refused for safety (README "Operations": exit codes).
+          expect([1, 2, 3], `twinzone ${args.join(' ')} exited ${r.code}:\n${r.output}`).toContain(r.code);
           counts.cliRefused += 1;
           expect(isClearError(r.output), r.output).toBe(true);
         }),
