@@ -192,6 +192,8 @@ export class LeaseKeeper {
       this.o.log.warn({ err: errInfo(err), zones: sent.length }, 'lease renewal failed; deadlines keep running');
       return;
     }
+    // The round trip, for operators and `npm run bench` (renewal latency at scale).
+    this.o.log.debug({ zones: sent.length, durationMs: this.o.clock.monoMs() - sentMono }, 'leases renewed');
     this.setInterval(res.renewIntervalMs);
     const byZone = new Map(res.results.map((r) => [r.zone, r]));
     for (const s of sent) {
