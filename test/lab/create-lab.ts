@@ -147,9 +147,11 @@ async function installZoneCopy(env: SimEnv, zone: PresetZone, port: number, prog
   fs.mkdirSync(zonepath, { recursive: true });
   fs.chmodSync(zonepath, 0o700);
   progress(`${env.host}: installing the ${zone.brand} image of ${zone.name} in ${zone.zonepath}/root`);
-  buildZoneImage(path.join(zonepath, 'root'), { zone: zone.name });
-  const app: ZoneAppConfig = { port, dataDir: '/data', intervalMs: zone.appIntervalMs };
-  fs.writeFileSync(path.join(zonepath, 'root', APP_CONFIG_IN_ZONE), JSON.stringify(app, null, 2) + '\n');
+  buildZoneImage(path.join(zonepath, 'root'), { zone: zone.name, largeFileBytes: zone.imageBytes });
+  if (zone.app !== false) {
+    const app: ZoneAppConfig = { port, dataDir: '/data', intervalMs: zone.appIntervalMs };
+    fs.writeFileSync(path.join(zonepath, 'root', APP_CONFIG_IN_ZONE), JSON.stringify(app, null, 2) + '\n');
+  }
   // What `zoneadm install -a <flar>` left behind long ago: an installed zone.
   setIndexState(env, zone.name, 'installed');
   await sim(env, 's8_p2v', [zone.name], progress);

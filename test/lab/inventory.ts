@@ -69,13 +69,14 @@ function zoneEntry(lab: string, config: LabConfig, preset: LabPreset, zone: Pres
     name: zone.name,
     brand: zone.brand,
     zonepath: zone.zonepath,
-    // The simulated application listens on the loopback of the machine running the lab.
-    service: { address: '127.0.0.1', port: appPort(lab, zone), httpPath: '/' },
+    // The simulated application listens on the loopback of the machine running the lab;
+    // a zone without one (many-zone labs) is checked by its state alone.
+    service: zone.app === false ? { address: zone.address.split('/')[0], port: 80, httpPath: '/' } : { address: '127.0.0.1', port: appPort(lab, zone), httpPath: '/' },
     storageGroup: zone.dataGroup,
     fs: [{ dir: '/data', special: zone.dataMount, type: 'lofs' }],
     twins,
     remaps,
-    healthChecks: [{ kind: 'zone-state' }, { kind: 'tcp' }, { kind: 'http' }],
+    healthChecks: zone.app === false ? [{ kind: 'zone-state' }] : [{ kind: 'zone-state' }, { kind: 'tcp' }, { kind: 'http' }],
   };
 }
 

@@ -52,6 +52,10 @@ export interface PresetZone {
   twins: string[];
   /** Milliseconds between two application records. */
   appIntervalMs: number;
+  /** False: the image carries no application, so booting it starts no process (many-zone labs). */
+  app?: boolean;
+  /** Bytes of the image's one large file (default 1 MiB). */
+  imageBytes?: number;
 }
 
 export interface LabPreset {
