@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 // lab processes share two cores, so they get longer timeouts.
 export default defineConfig({
   test: {
-    include: ['{agent,coordinator,shared,test}/**/*.test.ts'],
+    include: ['{agent,coordinator,shared,test,bench}/**/*.test.ts'],
     exclude: ['node_modules/**', 'dist/**'],
     testTimeout: 60_000,
     hookTimeout: 60_000,

@@ -1,0 +1,134 @@
+// Measurement 4: scale. Many zones on 20 hosts (scale-preset.ts) with real agents and
+// the coordinator. (a) All leases held and renewed at TTL 5 s: the coordinator's CPU
+// over a window and the p99 of the agents' renewal round trips (their "leases renewed"
+// debug lines). (b) Site dc1 is lost; after the disaster is declared and its hosts
+// confirmed down, DR failovers of the zones run through the Control API, at most
+// `concurrency` at once (there is no site-wide run in the CLI or the Control API yet;
+// the coordinator's own limit on runs in progress is 8). Total time against the ideal:
+// the sum of each run's time inside host commands divided by the concurrency.
+import fs from 'node:fs';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { RunKind } from '../shared/gen/twinzone/v1/control.js';
+import { createLab } from '../test/lab/create-lab.js';
+import { loseSite } from '../test/lab/host-power.js';
+import { round, summarize, sum, type Summary } from './bench-stats.js';
+import { benchTempDir, destroyBenchLab, mapLimit, upBenchLab } from './bench-lab.js';
+import { readCommandIntervals, unionMs } from './command-intervals.js';
+import { cpuSeconds } from './process-cpu.js';
+import { timeRun } from './run-timing.js';
+import { registerScalePreset, scaleHost, scaleZone, type ScaleOptions } from './scale-preset.js';
+
+export interface ScaleRunOptions extends ScaleOptions {
+  renewWindowSeconds: number;
+  /** DR failovers run (the first N zones). */
+  failovers: number;
+  concurrency: number;
+}
+
+export interface ScaleResult {
+  hosts: number;
+  zones: number;
+  leaseTtlMs: number;
+  buildSeconds: number;
+  renewals: {
+    windowSeconds: number;
+    leasesHeld: number;
+    coordinatorCores: number;
+    latencyMs: Summary;
+  };
+  drFailover: {
+    zones: number;
+    concurrency: number;
+    totalSeconds: number;
+    /** Sum over runs of the time inside host commands, divided by the concurrency. */
+    idealSeconds: number;
+    /** total / ideal (goal ≤ 1.2). */
+    overIdeal: number;
+    runSeconds: Summary;
+  };
+}
+
+const TTL_MS = 5_000;
+
+function renewalLatencies(labDir: string, since: number): number[] {
+  const out: number[] = [];
+  for (const name of fs.readdirSync(path.join(labDir, 'logs'))) {
+    if (!name.startsWith('agent-')) continue;
+    for (const line of fs.readFileSync(path.join(labDir, 'logs', name), 'utf8').split('\n')) {
+      if (!line.includes('"leases renewed"')) continue;
+      const rec = JSON.parse(line) as { time: string; durationMs: number; zones: number };
+      if (Date.parse(rec.time) >= since && rec.zones > 0) out.push(rec.durationMs);
+    }
+  }
+  return out;
+}
+
+export async function measureScale(o: ScaleRunOptions, log: (s: string) => void): Promise<ScaleResult> {
+  const preset = registerScalePreset(o);
+  const dir = benchTempDir('scale');
+  try {
+    let t = performance.now();
+    await createLab(dir, preset.name);
+    const lab = await upBenchLab(dir, {
+      agentLogLevel: 'debug',
+      startConcurrency: 4,
+      inventory: { policy: { leaseTtlMs: TTL_MS, safetyMarginMs: 500 } },
+    });
+    const buildSeconds = (performance.now() - t) / 1000;
+    log(`  ${preset.description}: built and up in ${round(buildSeconds, 1)} s`);
+    try {
+      // (a) Wait until every zone's lease is held, then watch the renewals.
+      for (;;) {
+        const status = await lab.control.getStatus();
+        if (status.zones.filter((z) => z.lease?.state === 'held').length >= o.zones) break;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      // One full renewal period first, so every agent tracks its leases.
+      await new Promise((r) => setTimeout(r, TTL_MS));
+      const since = Date.now();
+      const cpu0 = cpuSeconds(lab.coordinator.pid);
+      t = performance.now();
+      await new Promise((r) => setTimeout(r, o.renewWindowSeconds * 1000));
+      const coordinatorCores = (cpuSeconds(lab.coordinator.pid) - cpu0) / ((performance.now() - t) / 1000);
+      const latencies = renewalLatencies(dir, since);
+      log(`  renewals: coordinator ${round(coordinatorCores)} cores, p99 ${summarize(latencies).p99} ms`);
+
+      // (b) Site dc1 is lost; dc2 takes over.
+      loseSite(dir, 'dc1');
+      await lab.control.declareDisaster('dc1', 'bench: site-wide DR failover');
+      for (let i = 0; i < o.hostsPerSite; i += 1) await lab.control.confirmDown(scaleHost(1, i));
+      const zones = Array.from({ length: Math.min(o.failovers, o.zones) }, (_, i) => i);
+      t = performance.now();
+      const runs = await mapLimit(zones, o.concurrency, async (i) => {
+        const r = await timeRun(lab.control, { kind: RunKind.RUN_KIND_DR_FAILOVER, zone: scaleZone(i), site: 'dc2', targetHost: scaleHost(2, i % o.hostsPerSite) });
+        if (r.state !== 'succeeded') throw new Error(`DR failover of ${scaleZone(i)} ended ${r.state}: ${r.reason}`);
+        return r;
+      });
+      const totalSeconds = (performance.now() - t) / 1000;
+      const intervals = readCommandIntervals(dir);
+      const commandMs = runs.map((r, k) => unionMs(intervals.filter((c) => c.zone === scaleZone(zones[k]!)), r.startedEpochMs, r.endedEpochMs));
+      const idealSeconds = sum(commandMs) / 1000 / o.concurrency;
+      log(`  DR failover of ${zones.length} zones: ${round(totalSeconds, 1)} s, ideal ${round(idealSeconds, 1)} s`);
+      return {
+        hosts: preset.hosts.length,
+        zones: o.zones,
+        leaseTtlMs: TTL_MS,
+        buildSeconds: round(buildSeconds, 1),
+        renewals: { windowSeconds: o.renewWindowSeconds, leasesHeld: o.zones, coordinatorCores: round(coordinatorCores), latencyMs: summarize(latencies) },
+        drFailover: {
+          zones: zones.length,
+          concurrency: o.concurrency,
+          totalSeconds: round(totalSeconds, 1),
+          idealSeconds: round(idealSeconds, 1),
+          overIdeal: round(totalSeconds / idealSeconds),
+          runSeconds: summarize(runs.map((r) => r.wallMs / 1000)),
+        },
+      };
+    } finally {
+      lab.control.close();
+    }
+  } finally {
+    await destroyBenchLab(dir);
+  }
+}
