@@ -18,6 +18,8 @@ export interface FailoverRecovery {
   renewIntervalMs: number;
   /** Holder's death to the coordinator's decision (ms); bound: TTL + margin. */
   decisionMs: number;
+  /** Holder's death to the end of the run's preflight (target checks), which comes before the wait. */
+  preflightDoneMs: number;
   /** The goal's bound on the decision: TTL + one renewal period. */
   decisionGoalMs: number;
   /** Decision to the twin running and healthy (ms). */
@@ -46,6 +48,7 @@ export async function measureFailoverRecovery(ttlMs: number, log: (s: string) =>
     const decided = run.events.find((p) => p.event?.$case === 'stepFinished' && p.event.value.name === 'await-lease-grantable');
     if (!decided) throw new Error('the failover has no await-lease-grantable step');
     const decisionAt = decided.atMs;
+    const preflight = run.events.find((p) => p.event?.$case === 'stepFinished' && p.event.value.name === 'preflight');
     const end = run.timing.lastAtMs;
     const commandMs = unionMs(readCommandIntervals(lab.dir), decisionAt, end);
     const result: FailoverRecovery = {
@@ -53,6 +56,7 @@ export async function measureFailoverRecovery(ttlMs: number, log: (s: string) =>
       safetyMarginMs: MARGIN_MS,
       renewIntervalMs: Math.floor(ttlMs / 3),
       decisionMs: decisionAt - diedAt,
+      preflightDoneMs: preflight ? preflight.atMs - diedAt : Number.NaN,
       decisionGoalMs: ttlMs + Math.floor(ttlMs / 3),
       afterDecisionMs: end - decisionAt,
       afterDecisionCommandMs: round(commandMs),
