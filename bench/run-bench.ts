@@ -4,7 +4,7 @@
 // shrinks every size so the suite only proves it runs and writes valid results (CI),
 // into a temporary directory unless --out is given. Exits 1 if a measurement failed or
 // the results do not have the expected shape; figures are never checked.
-//   node dist/bench/run-bench.js [--smoke] [--only NAME[,NAME]] [--out DIR] [--scale-zones N]
+//   node dist/bench/run-bench.js [--smoke] [--only NAME[,NAME]] [--out DIR] [--scale-zones N] [--switchovers N]
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -66,6 +66,8 @@ export async function main(argv: string[]): Promise<number> {
   const scaleZones = option(argv, '--scale-zones');
   const sizes = { ...(smoke ? SMOKE : FULL) };
   if (scaleZones) sizes.scale = { ...sizes.scale, zones: Number(scaleZones) };
+  const switchovers = option(argv, '--switchovers');
+  if (switchovers) sizes.switchovers = Number(switchovers);
   const outDir = option(argv, '--out') ?? (smoke ? fs.mkdtempSync(path.join(os.tmpdir(), 'twinzone-bench-smoke-')) : path.join(repoRoot(), 'bench'));
   const log = (s: string) => process.stderr.write(s + '\n');
   const sections = RESULT_SECTIONS.filter((s) => !only || only.includes(s));
