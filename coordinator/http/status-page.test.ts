@@ -22,7 +22,7 @@ const page = (runs: HistoryRun[], hostile = '') =>
           twins: [{ host: 'hostA', role: 'primary', state: ZoneState.ZONE_STATE_INSTALLED }, { host: 'hostB', role: 'bc', state: ZoneState.ZONE_STATE_RUNNING }],
           activeRun: '',
         },
-        { zone: 'web01', liveHost: 'hostA,hostB', lease: { holder: 'hostA', epoch: 3, state: 'held', expiresInMs: -2_000 }, twins: [], activeRun: 'run-2' },
+        { zone: 'web01', liveHost: 'hostA,hostB', lease: { holder: 'hostA', epoch: 3, state: 'held', expiresInMs: -2_000 }, twins: [{ host: 'hostC', role: 'dr', state: ZoneState.ZONE_STATE_UNSPECIFIED }], activeRun: 'run-2' },
       ],
       hosts: [
         { host: 'hostA', site: 'dc1', address: '10.0.0.1:7420', reachable: true, confirmedDown: false, lastRenewalAgeMs: 1_500 },
@@ -42,6 +42,7 @@ describe('the status page', () => {
     expect(html).toContain('hostA <small>primary, installed</small><br>hostB <small>bc, running</small>');
     expect(html).toContain('<td class="bad">hostA,hostB (two live twins!)</td>');
     expect(html).toContain('expired 2.0 s ago');
+    expect(html).toContain('hostC <small>dr, unknown</small>');
     expect(html).toContain('<td>hostA</td><td>dc1</td><td>10.0.0.1:7420</td><td class="ok">serving</td><td>1.5 s ago</td>');
     expect(html).toContain('<td class="bad">confirmed down</td>');
     const running = html.slice(html.indexOf('<div id="running">'), html.indexOf('<div id="recent">'));

@@ -2,6 +2,7 @@
 // live twin and lease, hosts with their health, running and recent runs with their steps.
 // Pure: data in, HTML out. Every value from the inventory, the agents or the journal is
 // escaped; the page has no script and refreshes itself every few seconds.
+import { ZoneState } from '../../shared/gen/twinzone/v1/common.js';
 import type { GetStatusResponse, HistoryRun } from '../../shared/gen/twinzone/v1/control.js';
 import { formatDuration, formatExpiry, formatTime } from '../cli/render/table.js';
 import { zoneStateName } from '../control/proto-convert.js';
@@ -28,6 +29,9 @@ function table(id: string, header: string[], rows: Cell[][], empty: string): str
     .join('')}</tbody></table>`;
 }
 
+/** The agent's word for the twin; "unknown" where its host did not say (down, or no such zone there). */
+const twinState = (state: ZoneState) => (state === ZoneState.ZONE_STATE_UNSPECIFIED ? 'unknown' : zoneStateName(state));
+
 const badge = (text: string, cls: string): Cell => ({ html: escapeHtml(text), cls });
 
 function zonesTable(status: GetStatusResponse): string {
@@ -40,7 +44,7 @@ function zonesTable(status: GetStatusResponse): string {
       lease ? `${lease.holder || '-'} (${lease.state})` : '-',
       lease ? String(lease.epoch) : '-',
       lease ? formatExpiry(lease.expiresInMs) : '-',
-      { html: z.twins.map((t) => `${escapeHtml(t.host)} <small>${escapeHtml(t.role)}, ${escapeHtml(zoneStateName(t.state))}</small>`).join('<br>') },
+      { html: z.twins.map((t) => `${escapeHtml(t.host)} <small>${escapeHtml(t.role)}, ${escapeHtml(twinState(t.state))}</small>`).join('<br>') },
       z.activeRun || '-',
     ];
   });
@@ -58,7 +62,7 @@ function hostsTable(status: GetStatusResponse): string {
   return table('hosts', ['host', 'site', 'agent', 'health', 'last renewal'], rows, 'no hosts in the inventory');
 }
 
-function runBlock(run: HistoryRun, nowMs: number): string {
+function runBlock(run: HistoryRun, nowMs: number, open: boolean): string {
   const running = !FINAL.has(run.state);
   const took = run.finishedAtMs > 0 ? formatDuration(run.finishedAtMs - run.createdAtMs) : `${formatDuration(nowMs - run.createdAtMs)} so far`;
   const steps = run.steps.map((s): Cell[] => [
@@ -70,7 +74,7 @@ function runBlock(run: HistoryRun, nowMs: number): string {
     s.error ? `${s.error.code}: ${s.error.message}` : '',
   ]);
   const cls = run.state === RunState.Succeeded ? 'ok' : running ? 'warn' : 'bad';
-  return `<details class="run"${running ? ' open' : ''} data-run="${escapeHtml(run.runId)}"><summary><b>${escapeHtml(run.kind)}</b> of <b>${escapeHtml(run.zone)}</b> <span class="${cls}">${escapeHtml(run.state)}</span> <small>${escapeHtml(run.runId)}, ${escapeHtml(formatTime(run.createdAtMs))}, ${escapeHtml(took)}, by ${escapeHtml(run.requestedBy)}${run.reason ? ` — ${escapeHtml(run.reason)}` : ''}</small></summary>${table(`steps-${escapeHtml(run.runId)}`, ['#', 'step', 'host', 'status', 'took', 'error'], steps, 'no steps journalled yet')}</details>`;
+  return `<details class="run"${open ? ' open' : ''} data-run="${escapeHtml(run.runId)}"><summary><b>${escapeHtml(run.kind)}</b> of <b>${escapeHtml(run.zone)}</b> <span class="${cls}">${escapeHtml(run.state)}</span> <small>${escapeHtml(run.runId)}, ${escapeHtml(formatTime(run.createdAtMs))}, ${escapeHtml(took)}, by ${escapeHtml(run.requestedBy)}${run.reason ? ` — ${escapeHtml(run.reason)}` : ''}</small></summary>${table(`steps-${escapeHtml(run.runId)}`, ['#', 'step', 'host', 'status', 'took', 'error'], steps, 'no steps journalled yet')}</details>`;
 }
 
 const STYLE = `body{font:14px/1.4 system-ui,sans-serif;margin:1.5em;color:#222}h1{font-size:1.3em}h2{font-size:1.1em;margin-top:1.5em}
@@ -95,8 +99,8 @@ export function renderStatusPage(d: StatusPageData): string {
 <p><small>as of ${escapeHtml(formatTime(d.nowMs))}, inventory ${escapeHtml(d.inventoryFile)}; refreshes every ${REFRESH_SECONDS} s; read-only</small></p>
 <h2>Zones</h2>${zonesTable(d.status)}
 <h2>Hosts</h2>${hostsTable(d.status)}
-<h2>Running runs</h2><div id="running">${running.length ? running.map((r) => runBlock(r, d.nowMs)).join('') : '<p class="empty">none</p>'}</div>
-<h2>Recent runs</h2><div id="recent">${recent.length ? recent.map((r) => runBlock(r, d.nowMs)).join('') : '<p class="empty">none yet</p>'}</div>
+<h2>Running runs</h2><div id="running">${running.length ? running.map((r) => runBlock(r, d.nowMs, true)).join('') : '<p class="empty">none</p>'}</div>
+<h2>Recent runs</h2><div id="recent">${recent.length ? recent.map((r, i) => runBlock(r, d.nowMs, i === 0)).join('') : '<p class="empty">none yet</p>'}</div>
 </body></html>
 `;
 }
