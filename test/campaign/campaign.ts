@@ -13,6 +13,7 @@ import { isPoweredOff } from '../solsim/src/state/power.js';
 import { listRdfGroups } from '../solsim/src/state/replication.js';
 import { restoreReplicationLink } from '../solsim/src/state/san-setup.js';
 import { volumeDir } from '../solsim/src/state/san.js';
+import { campaignPreset } from '../lab/presets/campaign.js';
 import { agentRunning, startCampaignLab, stopCampaignLab, type CampaignLab } from './campaign-lab.js';
 import { runCli, type CliRun } from './cli.js';
 import { converge } from './converge.js';
@@ -209,6 +210,11 @@ async function runOperation(lab: CampaignLab, nemesis: Nemesis, index: number, o
   return record;
 }
 
+/** A zone's data disk group (web01 keeps bc-dr's webdg; the pairs have ZONEdg). */
+function groupOf(zone: string): string {
+  return campaignPreset.zones.find((z) => z.name === zone)?.dataGroup ?? `${zone}dg`;
+}
+
 function bootIfDown(lab: CampaignLab, host: string): void {
   const env = labEnv(lab.dir, host);
   if (isPoweredOff(env)) bootHost(env);
@@ -224,14 +230,14 @@ function recordsIn(file: string): number {
 
 /** The last record each zone's application wrote on the lost site's copy (R1). */
 function readR1LastRecords(lab: CampaignLab, zones: string[], site: string): Map<string, number> {
-  return new Map(zones.map((z) => [z, recordsIn(path.join(volumeDir(lab.dir, site, `${z}dg`, 'datavol'), 'records.log'))]));
+  return new Map(zones.map((z) => [z, recordsIn(path.join(volumeDir(lab.dir, site, groupOf(z), 'datavol'), 'records.log'))]));
 }
 
 /** Reported (symrdf failover) and actual (R1's last record minus where the DR twin resumed) losses. */
 function disasterLosses(lab: CampaignLab, zones: string[], r1Last: Map<string, number>, sinceMs: number): { zone: string; reported: number; actual: number }[] {
   const log = readObserverLog(lab.dir).filter((e) => Date.parse(e.time) >= sinceMs);
   return zones.flatMap((zone) => {
-    const rep = log.find((e) => e.type === 'replication' && e.group === `${zone}dg` && e.action === 'failover');
+    const rep = log.find((e) => e.type === 'replication' && e.group === groupOf(zone) && e.action === 'failover');
     const start = log.find((e) => e.type === 'app.start' && e.zone === zone);
     if (!rep || rep.type !== 'replication' || !start || start.type !== 'app.start') return [];
     return [{ zone, reported: rep.lostRecords ?? 0, actual: (r1Last.get(zone) ?? 0) - start.resumeSeq }];
@@ -241,6 +247,6 @@ function disasterLosses(lab: CampaignLab, zones: string[], r1Last: Map<string, n
 /** Records written by every application: the highest sequence in any copy of its data. */
 function countRecords(lab: CampaignLab, zones: string[]): { written: number; byZone: Record<string, number> } {
   const sites = Object.keys(readLabConfig(lab.dir).sites);
-  const byZone = Object.fromEntries(zones.map((z) => [z, Math.max(...sites.map((site) => recordsIn(path.join(volumeDir(lab.dir, site, `${z}dg`, 'datavol'), 'records.log'))))]));
+  const byZone = Object.fromEntries(zones.map((z) => [z, Math.max(...sites.map((site) => recordsIn(path.join(volumeDir(lab.dir, site, groupOf(z), 'datavol'), 'records.log'))))]));
   return { written: Object.values(byZone).reduce((a, b) => a + b, 0), byZone };
 }
