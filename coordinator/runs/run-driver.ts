@@ -327,10 +327,32 @@ export class RunDriver {
   }
 
   private finish(state: RunState, reason: string): void {
+    if (state !== 'succeeded') this.abandonReservation();
     const event: RunProgressEvent = { type: 'run-finished', runId: this.runId, state, reason, atMs: this.now() };
     this.env.journal.finish(this.runId, this.plan.zone, state, reason, event, this.now());
     this.env.notify(this.runId);
     this.env.log.info({ run: this.runId, zone: this.plan.zone, state }, reason);
+  }
+
+  /**
+   * A run never ends leaving its reserved epoch pending: a migrating lease is never
+   * expired (lease-rules decideExpire), so a rollback that stopped before abort-lease
+   * would keep every later run, a failover included, waiting for ever. The source keeps
+   * its lease under its own epoch and, if it no longer renews, the lease runs out and
+   * the usual rules apply.
+   */
+  private abandonReservation(): void {
+    const reserve = this.plan.steps.find((s) => s.name === 'reserve-lease');
+    if (!reserve) return;
+    const reserved = this.env.journal.rows(this.runId, reserve.index).forward.at(-1)?.epoch ?? null;
+    const lease = this.env.leases.get(this.plan.zone);
+    if (reserved === null || lease?.state !== 'migrating' || lease.reservedEpoch !== reserved) return;
+    try {
+      this.env.leases.abortMove(this.plan.zone, reserved, { who: 'coordinator', run: this.runId });
+      this.env.log.warn({ run: this.runId, zone: this.plan.zone, epoch: reserved }, 'run ended with its move still reserved; reservation abandoned');
+    } catch (err) {
+      this.env.log.error({ run: this.runId, zone: this.plan.zone, err }, 'could not abandon the reserved move');
+    }
   }
 
   private result(retryLater: boolean): DriveResult {

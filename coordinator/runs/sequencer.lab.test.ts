@@ -144,6 +144,26 @@ it('rolls a switchover back when the boot on the target fails: db01 runs on host
   }
 });
 
+it('a rollback that fails on the source ends rollback_failed and gives the reserved epoch up, so a later run is not kept waiting', async ({ lab }) => {
+  await configureLabStorage(lab);
+  const c = openLabCoordinator(lab.dir);
+  try {
+    c.leases.grant('db01', 'hostA', who);
+    await acceptDeltas(c, 'db01', 'hostA', 'hostB');
+    writeFaults(lab, 'hostB', [{ command: 'zoneadm', args: ['boot'], action: 'fail', exitCode: 1, stderr: 'zoneadm: zone db01: simulated boot failure' }]);
+    writeFaults(lab, 'hostA', [{ command: 'vxdg', argsRegex: 'import dbdg$', action: 'fail', exitCode: 1, stderr: 'VxVM vxdg ERROR V-5-1-587 Disk group dbdg: import failed: simulated' }]);
+    const plan = planSwitchover(c.inventory, 'db01', { source: 'hostA', target: 'hostB', ...quick });
+    const outcome = await c.sequencer.start(plan, 'alice').done;
+    expect(outcome.state, outcome.reason ?? '').toBe('rollback_failed');
+    expect(outcome.reason).toMatch(/undoing step 5 \(deport-storage on hostA\) failed: .*import failed: simulated.*An operator must/s);
+    // Not left migrating: hostA keeps the lease under its own epoch, the reserved one stays spent.
+    expect(c.leases.get('db01')).toMatchObject({ state: 'held', holder: 'hostA', epoch: 1, lastEpoch: 2, target: null });
+    expect(c.store.events.list({ zone: 'db01' }).map((e) => e.what)).toContain('lease.abort-move');
+  } finally {
+    await c.close();
+  }
+});
+
 it('resumes a switchover whose coordinator was abandoned mid-attach, running no step twice', async ({ lab }) => {
   await configureLabStorage(lab);
   const abandon = new AbortController();
