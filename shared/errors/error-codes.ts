@@ -36,7 +36,8 @@ export const ERROR_CODES = {
   TRANSFER_CORRUPTED: { grpc: status.DATA_LOSS, retry: 'by-op-id', level: 'warn', hint: 'the archive did not arrive intact; transfer it again' },
   AGENT_UNREACHABLE: { grpc: status.UNAVAILABLE, retry: 'by-op-id', level: 'warn', hint: 'check that the agent runs and the network between the hosts' },
   SHUTTING_DOWN: { grpc: status.UNAVAILABLE, retry: 'by-op-id', level: 'info', hint: 'the agent is stopping; retry once it is back' },
-  PERMISSION_DENIED: { grpc: status.PERMISSION_DENIED, retry: 'never', level: 'warn', hint: 'use a certificate with the role this call needs' },
+  UNAUTHENTICATED: { grpc: status.UNAUTHENTICATED, retry: 'never', level: 'warn', hint: 'present a current certificate issued by this deployment\'s CA (twinzone certs issue)' },
+  PERMISSION_DENIED: { grpc: status.PERMISSION_DENIED, retry: 'never', level: 'warn', hint: 'use a certificate with the role this call needs (twinzone certs issue --role ...)' },
   CANCELLED: { grpc: status.CANCELLED, retry: 'never', level: 'info', hint: 'the caller cancelled the operation' },
   INTERNAL: { grpc: status.INTERNAL, retry: 'never', level: 'error', hint: 'a twinzone bug: see the daemon log for this operation' },
 } as const satisfies Record<string, ErrorCodeSpec>;

@@ -18,6 +18,7 @@ import { errors, isTwinzoneError, TwinzoneError } from '../errors/twinzone-error
 import type { Logger } from '../log/create-logger.js';
 import type { CallContext } from './call-context.js';
 import { OP_METADATA_KEY } from './metadata-keys.js';
+import { peerOfCertificate } from '../tls/peer-identity.js';
 
 type AnyCall = ServerUnaryCall<unknown, unknown> | ServerWritableStream<unknown, unknown> | ServerReadableStream<unknown, unknown>;
 
@@ -31,10 +32,13 @@ function contextFor(call: AnyCall, log: Logger, rpc: string, labels: { op?: stri
   );
   const metaOp = call.metadata.get(OP_METADATA_KEY)[0];
   const op = labels.op || (typeof metaOp === 'string' ? metaOp : undefined);
+  const caller = peerOfCertificate(call.getAuthContext().sslPeerCertificate) ?? undefined;
   const fields: Record<string, string> = { rpc };
   if (op) fields.op = op;
   if (labels.zone) fields.zone = labels.zone;
-  return { log: log.child(fields), signal: controller.signal, peer: call.getPeer(), op };
+  // Who asked, on every line of the call: a grep for an operator's name finds what they did.
+  if (caller) fields.who = caller.name;
+  return { log: log.child(fields), signal: controller.signal, peer: call.getPeer(), op, ...(caller ? { caller } : {}) };
 }
 
 /** Maps any thrown value to a TwinzoneError, logging it at the catalogue's level. */
