@@ -13,12 +13,15 @@
 //   logLevel: info
 //   coordinator: coord.example:7430  # optional: renew leases there and self-fence on loss
 //   metrics: 0.0.0.0:9420            # optional: the Prometheus endpoint (GET /metrics)
+//   tls: { dir: /etc/twinzone/tls, name: hostA }   # default name: host (shared/tls/tls-config.ts)
+//   insecure: false                  # true: plaintext, no authentication (labs only)
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { LOG_LEVELS, checkedText, fields, listenAddress, matching, numberAtLeast, text } from '../shared/config/config-fields.js';
 import { openConfig } from '../shared/config/load-config.js';
 import { pathProblem } from '../shared/validate/paths.js';
+import { TLS_CONFIG_FIELDS, tlsSettingsFrom, type TlsSettings } from '../shared/tls/tls-config.js';
 import { COMMAND_NAMES, type CommandName } from './platform/command-runner.js';
 import { resolveCommandPaths, type CommandPaths } from './platform/command-paths.js';
 import type { CommandTimeouts } from './ops/op-context.js';
@@ -47,6 +50,8 @@ export interface AgentConfig {
   coordinator: string | null;
   /** Where the Prometheus endpoint listens (HOST:PORT), or null for none. */
   metrics: string | null;
+  /** Mutual TLS (the default) or, asked for explicitly, plaintext. */
+  tls: TlsSettings;
 }
 
 export const DEFAULT_ALLOWED_ROOTS = ['/zones', '/export', '/data', '/var/tmp', '/dev'];
@@ -76,6 +81,7 @@ export const AgentConfigFile = fields({
   logLevel: z.enum(LOG_LEVELS).default('info'),
   coordinator: matching(/^[^\s:]+:\d{1,5}$/, 'must be HOST:PORT').optional(),
   metrics: listenAddress().optional(),
+  ...TLS_CONFIG_FIELDS,
 });
 
 export function loadAgentConfig(file: string): AgentConfig {
@@ -99,5 +105,6 @@ export function loadAgentConfig(file: string): AgentConfig {
     logLevel: cfg.logLevel,
     coordinator: cfg.coordinator ?? null,
     metrics: cfg.metrics ?? null,
+    tls: tlsSettingsFrom(cfg, file, cfg.host),
   };
 }

@@ -2,6 +2,9 @@
 // the fencing and operation stores, the platform profile. Services and ops get their
 // dependencies from here, never from module-level state.
 import path from 'node:path';
+import { credentials, type ChannelCredentials } from '@grpc/grpc-js';
+import { clientCredentials, type ExpectedServer } from '../shared/grpc/tls-credentials.js';
+import type { TlsIdentity } from '../shared/tls/tls-identity.js';
 import type { CallContext } from '../shared/grpc/call-context.js';
 import type { Logger } from '../shared/log/create-logger.js';
 import { systemClock, type Clock } from '../shared/time/clock.js';
@@ -28,10 +31,14 @@ export interface AgentRuntime {
   results: OpResults;
   transfers: TransferProgress;
   metrics: AgentMetrics;
+  /** This agent's certificate and CA; null only when it runs --insecure. */
+  tls: TlsIdentity | null;
+  /** Credentials to call EXPECTED (the coordinator, a peer agent) as this agent. */
+  channelCredentials(expected: ExpectedServer): ChannelCredentials;
   opContext(ctx: CallContext, zone: string | undefined, dryRun: boolean): OpContext;
 }
 
-export function createAgentRuntime(config: AgentConfig, log: Logger, opts: { runner?: CommandRunner; clock?: Clock } = {}): AgentRuntime {
+export function createAgentRuntime(config: AgentConfig, log: Logger, opts: { runner?: CommandRunner; clock?: Clock; tls?: TlsIdentity | null } = {}): AgentRuntime {
   const metrics = new AgentMetrics({ host: config.host });
   const runner = meteredRunner(opts.runner ?? new ExecaRunner(config.commandPaths, log, config.commandEnv), metrics);
   const platform = detectPlatformProfile();
@@ -49,6 +56,8 @@ export function createAgentRuntime(config: AgentConfig, log: Logger, opts: { run
     results,
     transfers: new TransferProgress(clock),
     metrics,
+    tls: opts.tls ?? null,
+    channelCredentials: (expected) => (opts.tls ? clientCredentials(opts.tls, expected) : credentials.createInsecure()),
     opContext: (ctx, zone, dryRun) => ({
       host: config.host,
       runner,

@@ -8,10 +8,13 @@
 //   logLevel: info
 //   metrics: 0.0.0.0:9430            # optional: the Prometheus endpoint (GET /metrics)
 //   http: 0.0.0.0:9430               # optional: the read-only status page (may share metrics' listener)
+//   tls: { dir: /etc/twinzone/tls, name: coordinator }   # shared/tls/tls-config.ts
+//   insecure: false                  # true: plaintext, no authentication (labs only)
 import path from 'node:path';
 import { z } from 'zod';
 import { LOG_LEVELS, fields, listenAddress, text, wholeNumber } from '../shared/config/config-fields.js';
 import { openConfig } from '../shared/config/load-config.js';
+import { TLS_CONFIG_FIELDS, tlsSettingsFrom, type TlsSettings } from '../shared/tls/tls-config.js';
 
 export interface CoordinatorConfig {
   listen: string;
@@ -28,6 +31,8 @@ export interface CoordinatorConfig {
   metrics: string | null;
   /** Where the status page listens (HOST:PORT), or null for none; the same address as metrics shares one listener. */
   http: string | null;
+  /** Mutual TLS (the default) or, asked for explicitly, plaintext. */
+  tls: TlsSettings;
 }
 
 /** The CLI's default endpoint is 127.0.0.1 on this port (cli/control-client.ts). */
@@ -43,6 +48,7 @@ export const CoordinatorConfigFile = fields({
   logLevel: z.enum(LOG_LEVELS).default('info'),
   metrics: listenAddress().optional(),
   http: listenAddress().optional(),
+  ...TLS_CONFIG_FIELDS,
 });
 
 export function loadCoordinatorConfig(file: string): CoordinatorConfig {
@@ -58,5 +64,6 @@ export function loadCoordinatorConfig(file: string): CoordinatorConfig {
     logLevel: cfg.logLevel,
     metrics: cfg.metrics ?? null,
     http: cfg.http ?? null,
+    tls: tlsSettingsFrom(cfg, file, 'coordinator'),
   };
 }

@@ -25,8 +25,13 @@ import { startHttpListeners } from './http/http-listeners.js';
 import { CoordinatorMetrics } from './metrics/coordinator-metrics.js';
 import { countEventsAsMetrics } from './metrics/metrics-from-events.js';
 import { openDatabase } from './store/open-database.js';
+import { recordRefusal } from './control/audit.js';
+import type { Refusal } from '../shared/grpc/access-control.js';
+import { clientCredentials } from '../shared/grpc/tls-credentials.js';
+import { daemonTls, INSECURE_FLAG } from '../shared/tls/tls-config.js';
+import { Role } from '../shared/tls/roles.js';
 
-const USAGE = 'usage: twinzone coordinator run --config FILE --db FILE [--log-pretty]\n';
+const USAGE = 'usage: twinzone coordinator run --config FILE --db FILE [--log-pretty] [--insecure]\n';
 /** How often expired leases are swept. */
 const LEASE_SWEEP_MS = 1000;
 
@@ -44,7 +49,8 @@ function problems(what: string, err: ConfigError): string {
 
 export async function runCoordinator(args: string[]): Promise<number> {
   const pretty = args.includes('--log-pretty');
-  const argv = args.filter((a) => a !== '--log-pretty');
+  const insecure = args.includes(INSECURE_FLAG);
+  const argv = args.filter((a) => a !== '--log-pretty' && a !== INSECURE_FLAG);
   const configFile = option(argv, '--config');
   const dbFile = option(argv, '--db');
   if (!configFile || !dbFile || argv.length !== 4) {
@@ -73,6 +79,13 @@ export async function runCoordinator(args: string[]): Promise<number> {
   }
 
   const log = createLogger({ name: 'coordinator', level: config.logLevel, pretty });
+  // Before the database is opened: an unusable identity changes nothing (exit 2).
+  const tls = daemonTls(config.tls, insecure, [Role.Coordinator], log);
+  if (!tls.ok) {
+    process.stderr.write(`twinzone coordinator: ${tls.reason}\n`);
+    return 2;
+  }
+  const identity = tls.identity;
   const clock = systemClock;
   let store;
   try {
@@ -88,7 +101,12 @@ export async function runCoordinator(args: string[]): Promise<number> {
   applyInventory(store, inventory, clock);
   const metrics = new CoordinatorMetrics();
   countEventsAsMetrics(store, metrics, log);
-  const agents = new AgentPool({ addresses: Object.fromEntries(inventory.hosts.map((h) => [h.name, h.agent])), log });
+  const agents = new AgentPool({
+    addresses: Object.fromEntries(inventory.hosts.map((h) => [h.name, h.agent])),
+    log,
+    // Each host's channel accepts only that host's agent certificate.
+    ...(identity ? { credentialsFor: (host: string) => clientCredentials(identity, { role: Role.Agent, name: host }) } : {}),
+  });
   const leases = new LeaseManager({ store, clock, log, marginMs: config.leases.marginMs, graceMs: config.leases.graceMs });
   leases.rearmAfterRestart();
   const sequencer = createRunSequencer({ store, leases, agents, inventory, clock, log });
@@ -103,7 +121,12 @@ export async function runCoordinator(args: string[]): Promise<number> {
     gatedBinding(controlBinding(controlDeps), settled),
     leasesBinding({ leaseManager: leases, store, inventory: () => inventory, log, clock, onRenewed: (ok) => metrics.leaseRenewal(ok ? 'ok' : 'refused') }),
   ];
-  const server = await startServer({ bind: config.listen, log, services }).catch(
+  const server = await startServer({
+    bind: config.listen,
+    log,
+    services,
+    ...(identity ? { tls: { identity, onRefusal: (r: Refusal) => recordRefusal(store, clock, r) } } : {}),
+  }).catch(
     (err: Error) => {
       log.fatal({ err, listen: config.listen }, 'cannot listen');
       return null;
@@ -122,7 +145,7 @@ export async function runCoordinator(args: string[]): Promise<number> {
     store.close();
     return 1;
   }
-  log.info({ port: server.port, address: server.address, inventory: inventory.file, db: store.file, zones: inventory.zones.length, hosts: inventory.hosts.length, httpPorts: http.map((h) => h.port) }, 'listening');
+  log.info({ port: server.port, address: server.address, tls: identity !== null, inventory: inventory.file, db: store.file, zones: inventory.zones.length, hosts: inventory.hosts.length, httpPorts: http.map((h) => h.port) }, 'listening');
 
   const resumed = await sequencer.resumeAll();
   if (resumed.length > 0) log.info({ runs: resumed.map((r) => ({ run: r.runId, state: r.state })) }, 'unfinished runs resumed');

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { credentials } from '@grpc/grpc-js';
 import { LossPolicy, type HostLease } from '../../shared/gen/twinzone/v1/leases.js';
 import { FakeClock } from '../../test/support/fake-clock.js';
 import { FakeLeasesServer } from '../../test/support/fake-leases-server.js';
@@ -68,7 +69,7 @@ afterEach(async () => {
 function makeKeeper(): LeaseKeeper {
   return new LeaseKeeper({
     host: 'hostA',
-    port: grpcLeasesPort(server.address),
+    port: grpcLeasesPort(server.address, credentials.createInsecure()),
     clock,
     log: opTestLog,
     opContext: () => {
@@ -114,7 +115,7 @@ describe('LeaseKeeper', () => {
     server.leases = [];
     keeper = new LeaseKeeper({
       host: 'hostA',
-      port: grpcLeasesPort(server.address),
+      port: grpcLeasesPort(server.address, credentials.createInsecure()),
       clock,
       log: opTestLog,
       opContext: () => makeOpContext({ runner, fsRoot }),

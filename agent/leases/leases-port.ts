@@ -1,7 +1,7 @@
 // The keeper's view of the coordinator's Leases service, in the agent's own types (the
 // generated messages stay at the edge, STYLE §3). grpcLeasesPort is the real one; tests
 // run it against an in-process server.
-import { credentials } from '@grpc/grpc-js';
+import type { ChannelCredentials } from '@grpc/grpc-js';
 import { LeasesClient, LossPolicy as ProtoLossPolicy, type HostLease, type RenewLeasesRequest } from '../../shared/gen/twinzone/v1/leases.js';
 import { unaryCall, type UnaryMethod } from '../../shared/grpc/unary-call.js';
 import type { HeldLease } from './loss-policy.js';
@@ -50,11 +50,11 @@ function fromHostLease(l: HostLease): ListedLease {
   };
 }
 
-export function grpcLeasesPort(address: string): LeasesPort {
+export function grpcLeasesPort(address: string, channelCredentials: ChannelCredentials): LeasesPort {
   // grpc-js backs off reconnects up to 120 s by default: after a coordinator restart or a
   // network cut, renewals would wait past the TTL and the zones self-fence needlessly.
   // A reconnect at least every renewal floor keeps the lease within reach.
-  const client = new LeasesClient(address, credentials.createInsecure(), {
+  const client = new LeasesClient(address, channelCredentials, {
     'grpc.initial_reconnect_backoff_ms': 250,
     'grpc.max_reconnect_backoff_ms': 500,
   });

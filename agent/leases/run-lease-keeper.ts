@@ -43,7 +43,7 @@ export function runLeaseKeeper(runtime: AgentRuntime, coordinator: string): Runn
   log.info({ pid: watchdog.pid, coordinator }, 'fencing watchdog started');
   const keeper = new LeaseKeeper({
     host: config.host,
-    port: grpcLeasesPort(coordinator),
+    port: grpcLeasesPort(coordinator, runtime.channelCredentials({ role: 'coordinator' })),
     clock: runtime.clock,
     log,
     watchdog,

@@ -4,6 +4,7 @@
 import type { ServiceBinding } from '../../shared/grpc/serve.js';
 import { AgentService } from '../../shared/gen/twinzone/v1/agent.js';
 import type { AgentRuntime } from '../agent-runtime.js';
+import { AGENT_ACCESS } from './agent-access.js';
 import { archiveHandlers } from './archive-handlers.js';
 import { hostHandlers } from './host-handlers.js';
 import { MutationGate } from './mutation-gate.js';
@@ -22,6 +23,7 @@ export function agentBinding(runtime: AgentRuntime): ServiceBinding {
   });
   return {
     definition: AgentService,
+    access: AGENT_ACCESS,
     implementation: {
       ...hostHandlers(runtime),
       ...zoneHandlers(runtime, gate),

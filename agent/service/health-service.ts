@@ -2,6 +2,7 @@
 // it is shutting down (so a caller stops sending before the socket closes).
 import type { ServiceBinding } from '../../shared/grpc/serve.js';
 import { HealthCheckResponse_ServingStatus, HealthService, type HealthCheckRequest, type HealthCheckResponse } from '../../shared/gen/grpc/health/v1/health.js';
+import { HEALTH_ACCESS } from './agent-access.js';
 import type { ServerUnaryCall, ServerWritableStream, sendUnaryData } from '@grpc/grpc-js';
 
 export class HealthState {
@@ -15,6 +16,7 @@ export class HealthState {
 export function healthBinding(state: HealthState, known: string[]): ServiceBinding {
   return {
     definition: HealthService,
+    access: HEALTH_ACCESS,
     implementation: {
       check: (call: ServerUnaryCall<HealthCheckRequest, HealthCheckResponse>, cb: sendUnaryData<HealthCheckResponse>) =>
         cb(null, { status: state.status(call.request.service, known) }),

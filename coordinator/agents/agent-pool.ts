@@ -33,8 +33,11 @@ export type Reachability =
 export interface AgentPoolOptions {
   /** host name → host:port, from the inventory. */
   addresses: Readonly<Record<string, string>>;
-  /** Default: insecure (the lab); production passes TLS credentials. */
-  credentials?: ChannelCredentials;
+  /**
+   * The credentials to reach HOST's agent: mutual TLS expecting that host's agent
+   * certificate (the daemon passes them); default plaintext, for a coordinator run --insecure.
+   */
+  credentialsFor?: (host: string) => ChannelCredentials;
   /** Deadlines, retry policy and jitter for every connection. */
   connection?: Pick<AgentConnectionOptions, 'budgets' | 'retry' | 'random'>;
   probeDeadlineMs?: number;
@@ -50,10 +53,10 @@ interface Entry {
 
 export class AgentPool {
   private readonly entries = new Map<string, Entry>();
-  private readonly creds: ChannelCredentials;
+  private readonly creds: (host: string) => ChannelCredentials;
 
   constructor(private readonly opts: AgentPoolOptions) {
-    this.creds = opts.credentials ?? grpcCredentials.createInsecure();
+    this.creds = opts.credentialsFor ?? (() => grpcCredentials.createInsecure());
   }
 
   hosts(): string[] {
@@ -101,9 +104,10 @@ export class AgentPool {
       throw new TwinzoneError('HOST_NOT_FOUND', `host ${host} is not in the inventory`, { fields: { host } });
     }
     // The Agent and Health clients share the channel: one connection per host.
-    const channel = new Channel(address, this.creds, CHANNEL_OPTIONS);
-    const agent = new AgentClient(address, this.creds, { channelOverride: channel });
-    const health = new HealthClient(address, this.creds, { channelOverride: channel });
+    const creds = this.creds(host);
+    const channel = new Channel(address, creds, CHANNEL_OPTIONS);
+    const agent = new AgentClient(address, creds, { channelOverride: channel });
+    const health = new HealthClient(address, creds, { channelOverride: channel });
     const connection = new AgentConnection({ ...this.opts.connection, host, address, client: agent, log: this.opts.log });
     const created = { channel, agent, health, connection };
     this.entries.set(host, created);

@@ -22,8 +22,8 @@ export interface ParsedArgs {
 }
 
 /** Taken by every command (cli/operator-commands.ts reads them). */
-export const GLOBAL_OPTIONS = ['--coordinator'] as const;
-export const GLOBAL_FLAGS = ['--json', '--verbose'] as const;
+export const GLOBAL_OPTIONS = ['--coordinator', '--tls-dir', '--tls-name'] as const;
+export const GLOBAL_FLAGS = ['--json', '--verbose', '--insecure'] as const;
 
 export function parseArgs(argv: readonly string[], spec: ArgSpec, usage: string): ParsedArgs {
   const options: Record<string, string> = {};

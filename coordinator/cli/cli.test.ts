@@ -29,7 +29,8 @@ describe('CLI arguments', () => {
   });
 
   it('pulls the global options out anywhere on the line', () => {
-    expect(globalOptions(['status', '--json', '--coordinator', '10.0.0.9:7430', 'db01'])).toEqual({ rest: ['status', 'db01'], coordinator: '10.0.0.9:7430', json: true, verbose: false });
+    expect(globalOptions(['status', '--json', '--coordinator', '10.0.0.9:7430', 'db01'])).toEqual({ rest: ['status', 'db01'], coordinator: '10.0.0.9:7430', json: true, verbose: false, tls: { insecure: false, dir: undefined, name: undefined } });
+    expect(globalOptions(['status', '--insecure', '--tls-dir=/x', '--tls-name', 'alice']).tls).toEqual({ insecure: true, dir: '/x', name: 'alice' });
     expect(() => globalOptions(['--coordinator'])).toThrow(/HOST:PORT/);
   });
 

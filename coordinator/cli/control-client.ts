@@ -2,7 +2,7 @@
 // calls with deadlines, run progress as an async iterable. Failures come back as
 // TwinzoneErrors with the coordinator's code; a coordinator that does not answer at all
 // is AGENT_UNREACHABLE marked with the coordinator's address (exit code 3).
-import { credentials, Metadata, status, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
+import { credentials, Metadata, status, type ChannelCredentials, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
 import { ERROR_DETAIL_KEY, fromGrpcError } from '../../shared/errors/grpc-errors.js';
 import { TwinzoneError } from '../../shared/errors/twinzone-error.js';
 import {
@@ -41,8 +41,9 @@ function isUnanswered(err: unknown): boolean {
 export class Control {
   private readonly client: ControlClient;
 
-  constructor(readonly address: string) {
-    this.client = new ControlClient(address, credentials.createInsecure(), { 'grpc.initial_reconnect_backoff_ms': 200 });
+  /** Mutual TLS credentials from cli-tls.ts; plaintext only for a coordinator run --insecure. */
+  constructor(readonly address: string, channelCredentials: ChannelCredentials = credentials.createInsecure()) {
+    this.client = new ControlClient(address, channelCredentials, { 'grpc.initial_reconnect_backoff_ms': 200 });
   }
 
   close(): void {

@@ -3,7 +3,7 @@
 // --verbose), and one way of reporting a failure: a sentence plus what to do next on
 // stderr, or {error: {...}} on stdout with --json, and the exit code from exit-codes.ts.
 import { isTwinzoneError, TwinzoneError } from '../../shared/errors/twinzone-error.js';
-import { UsageError } from './cli-args.js';
+import { GLOBAL_OPTIONS, UsageError } from './cli-args.js';
 import type { CliContext, CommandFn, Terminal } from './cli-context.js';
 import { confirmDownCommand } from './commands/confirm-down.js';
 import { declareDisasterCommand } from './commands/declare-disaster.js';
@@ -15,6 +15,7 @@ import { leaseCommand } from './commands/lease-show.js';
 import { planCommand } from './commands/plan.js';
 import { runCommand } from './commands/run.js';
 import { statusCommand } from './commands/status.js';
+import { coordinatorCredentials, type CliTlsOptions } from './cli-tls.js';
 import { Control, coordinatorAddress } from './control-client.js';
 import { ExitCode, exitCodeFor } from './exit-codes.js';
 import { errorJson } from './render/json.js';
@@ -36,7 +37,8 @@ export const OPERATOR_COMMANDS: Record<string, CommandFn> = {
   events: eventsCommand,
 };
 
-export const OPERATOR_HELP = `Operator commands (talk to the coordinator; each takes --json and --coordinator HOST:PORT):
+export const OPERATOR_HELP = `Operator commands (talk to the coordinator; each takes --json and --coordinator HOST:PORT,
+and --tls-dir DIR / --tls-name NAME for the operator certificate, or --insecure):
   status [ZONE]                            zones, where they run, leases, twins; hosts
   hosts                                    hosts with reachability and confirm-down
   plan KIND ZONE [--to H] [--site S] [--via-file P]
@@ -59,22 +61,25 @@ Exit codes: 0 ok, 1 the run or operation failed, 2 bad usage, input or configura
 `;
 
 /** Pulls --coordinator/--json/--verbose out wherever they are, so each command parses only its own. */
-export function globalOptions(argv: readonly string[]): { rest: string[]; coordinator?: string; json: boolean; verbose: boolean } {
+export function globalOptions(argv: readonly string[]): { rest: string[]; coordinator?: string; json: boolean; verbose: boolean; tls: CliTlsOptions } {
   const rest: string[] = [];
-  let coordinator: string | undefined;
+  const valued: Record<string, string> = {};
   let json = false;
   let verbose = false;
+  let insecure = false;
   for (let i = 0; i < argv.length; i += 1) {
     const a = argv[i]!;
+    const option = GLOBAL_OPTIONS.find((o) => a === o || a.startsWith(`${o}=`));
     if (a === '--json') json = true;
     else if (a === '--verbose') verbose = true;
-    else if (a === '--coordinator' || a.startsWith('--coordinator=')) {
+    else if (a === '--insecure') insecure = true;
+    else if (option) {
       const value = a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[++i];
-      if (!value || value.startsWith('--')) throw new UsageError('--coordinator needs HOST:PORT');
-      coordinator = value;
+      if (!value || value.startsWith('--')) throw new UsageError(`${option} needs ${option === '--coordinator' ? 'HOST:PORT' : 'a value'}`);
+      valued[option] = value;
     } else rest.push(a);
   }
-  return { rest, coordinator, json, verbose };
+  return { rest, coordinator: valued['--coordinator'], json, verbose, tls: { insecure, dir: valued['--tls-dir'], name: valued['--tls-name'] } };
 }
 
 /** The catalogue's hint, except where the CLI knows better: its own coordinator not answering. */
@@ -98,7 +103,7 @@ export async function runOperatorCommand(
     json = g.json;
     const address = coordinatorAddress(g.coordinator, io.env);
     if (g.verbose) io.err(`twinzone: coordinator ${address}\n`);
-    control = new Control(address);
+    control = new Control(address, coordinatorCredentials(g.tls, io.env));
     const ctx: CliContext = { control, json, out: io.out, err: io.err, terminal: io.terminal ?? null };
     return await fn(ctx, g.rest);
   } catch (err) {

@@ -16,6 +16,7 @@ Commands available in this build:
   coordinator run --config FILE --db FILE [--log-pretty]
                             run the coordinator daemon (logs: pino JSON on stdout;
                             --log-pretty: one readable line each, for a terminal)
+  certs init|issue ...      the deployment's CA and certificates (twinzone certs help)
   completion bash           print the bash completion script
   version                   print the twinzone version
   help                      show this text
@@ -45,6 +46,11 @@ export async function runCli(argv: string[], out: (s: string) => void, err: (s: 
       // Lazy like the agent: operator commands never load the store (better-sqlite3).
       const { runCoordinator } = await import('../main.js');
       return runCoordinator(rest.slice(1));
+    }
+    case 'certs': {
+      // Lazy: only this command loads the certificate generator.
+      const { certsCommand } = await import('./commands/certs.js');
+      return certsCommand(rest, { out, err, env: process.env });
     }
     case undefined:
     case 'help':

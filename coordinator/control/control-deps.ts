@@ -1,5 +1,6 @@
 // What the Control service works with: the coordinator's ports (store, agents), its
 // lease manager and sequencer, the inventory it was started with, and a clock.
+import type { CallContext } from '../../shared/grpc/call-context.js';
 import type { Clock } from '../../shared/time/clock.js';
 import type { Logger } from '../../shared/log/create-logger.js';
 import type { AgentPool } from '../agents/agent-pool.js';
@@ -19,7 +20,12 @@ export interface ControlDeps {
 }
 
 /**
- * Who is asking. Every Control caller is "operator" until the CLI presents client
- * certificates whose subject can name the person; the peer address is recorded beside it.
+ * Who is asking when no one can be known: a coordinator run --insecure has no client
+ * certificates to name the caller; the peer address is recorded beside it.
  */
 export const OPERATOR = 'operator';
+
+/** Who is asking: the name on the caller's certificate (the audit log's "who"). */
+export function whoOf(ctx: CallContext): string {
+  return ctx.caller?.name ?? OPERATOR;
+}

@@ -28,7 +28,8 @@ import {
 import type { ServiceBinding } from '../../shared/grpc/serve.js';
 import { serverStreaming, unary, type RequestLabels } from '../../shared/grpc/unary-handler.js';
 import { audited, record } from './audit.js';
-import { OPERATOR, type ControlDeps } from './control-deps.js';
+import { whoOf, type ControlDeps } from './control-deps.js';
+import { CONTROL_ACCESS } from './control-access.js';
 import { acceptDeltas, listDeltas } from './deltas.js';
 import { declareDisaster, requireDeclaredLoss } from './disaster.js';
 import { dryRunPlan, planFor } from './plan-run.js';
@@ -51,6 +52,7 @@ export function controlBinding(deps: ControlDeps): ServiceBinding {
   const { log } = deps;
   return {
     definition: ControlService,
+    access: CONTROL_ACCESS,
     implementation: {
       getStatus: unary<GetStatusRequest, GetStatusResponse>(log, 'GetStatus', zoneLabel, (req, ctx) =>
         audited(deps, ctx, { what: 'control.get-status', zone: req.zone || null }, () => getStatus(deps, req.zone, ctx.signal)),
@@ -76,7 +78,7 @@ export function controlBinding(deps: ControlDeps): ServiceBinding {
             return { runId: waiting.id, done: deps.sequencer.retry(waiting.id), progress: deps.sequencer.watch(waiting.id) };
           }
           requireDeclaredLoss(deps, plan);
-          return deps.sequencer.start(plan, OPERATOR);
+          return deps.sequencer.start(plan, whoOf(ctx));
         });
         ctx.log.info({ run: started.runId, zone: req.run?.zone }, 'run started');
         await streamProgress(started.progress, call, ctx.signal);
@@ -94,7 +96,7 @@ export function controlBinding(deps: ControlDeps): ServiceBinding {
 
       declareDisaster: unary<DeclareDisasterRequest, DeclareDisasterResponse>(log, 'DeclareDisaster', () => ({}), (req, ctx) =>
         audited(deps, ctx, { what: req.clear ? 'site.clear-disaster' : 'site.declare-disaster', details: { site: req.site, reason: req.reason } }, () => {
-          const { zones, declaration } = declareDisaster(deps, req.site, { who: OPERATOR, reason: req.reason, clear: req.clear });
+          const { zones, declaration } = declareDisaster(deps, req.site, { who: whoOf(ctx), reason: req.reason, clear: req.clear });
           return Promise.resolve({ zones, declaredBy: declaration?.declaredBy ?? '', declaredAtMs: declaration?.declaredAtMs ?? 0 });
         }),
       ),
@@ -102,7 +104,7 @@ export function controlBinding(deps: ControlDeps): ServiceBinding {
       confirmDown: unary<ConfirmDownRequest, ConfirmDownResponse>(log, 'ConfirmDown', () => ({}), (req, ctx) => {
         if (!req.host) throw new TwinzoneError('INVALID_ARGUMENT', 'confirm-down needs a host name', { fields: { field: 'host' } });
         // The lease manager records the event itself (host.confirm-down), with who and from where.
-        const leases = deps.leases.confirmDown(req.host, { who: OPERATOR, fromAddress: ctx.peer });
+        const leases = deps.leases.confirmDown(req.host, { who: whoOf(ctx), fromAddress: ctx.peer });
         return Promise.resolve({ zones: leases.map((l) => l.zone) });
       }),
 
@@ -114,7 +116,7 @@ export function controlBinding(deps: ControlDeps): ServiceBinding {
       acceptDeltas: unary<AcceptDeltasRequest, AcceptDeltasResponse>(log, 'AcceptDeltas', zoneLabel, (req, ctx) => {
         const pair = { zone: req.zone, fromHost: req.fromHost, toHost: req.toHost };
         return audited(deps, ctx, { what: 'deltas.accept', zone: req.zone, details: { ...pair, all: req.all, named: req.deltas.length } }, async () => {
-          const { accepted, deltas } = await acceptDeltas(deps, pair, req, OPERATOR, ctx.signal);
+          const { accepted, deltas } = await acceptDeltas(deps, pair, req, whoOf(ctx), ctx.signal);
           ctx.log.info({ zone: req.zone, accepted, reported: deltas.length }, 'deltas accepted');
           return { accepted };
         });

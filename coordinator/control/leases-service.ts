@@ -16,6 +16,7 @@ import type { Clock } from '../../shared/time/clock.js';
 import type { Inventory } from '../inventory/inventory-schema.js';
 import type { Actor, LeaseManager } from '../leases/lease-manager.js';
 import type { Store } from '../store/open-database.js';
+import { LEASES_ACCESS } from './control-access.js';
 
 export interface LeasesBindingOptions {
   leaseManager: LeaseManager;
@@ -45,8 +46,17 @@ export const LeasesEvent = {
 
 const HOST_NAME = /^[A-Za-z0-9][A-Za-z0-9.-]{0,254}$/;
 
-function requireHostName(host: string): string {
+/**
+ * The host a request speaks for, which under TLS must be the caller's own: an agent's
+ * certificate names its host, and it renews (or lists, to fence) only that host's leases.
+ */
+function requireHostName(host: string, ctx: CallContext, rpc: string): string {
   if (!HOST_NAME.test(host)) throw new TwinzoneError('INVALID_ARGUMENT', `host ${JSON.stringify(host)} is not a host name`, { fields: { field: 'host' } });
+  if (ctx.caller && ctx.caller.name !== host) {
+    throw new TwinzoneError('PERMISSION_DENIED', `${rpc} for ${host} refused: the caller's certificate is agent ${ctx.caller.name}'s, and an agent speaks only for its own host`, {
+      fields: { host, who: ctx.caller.name, rpc },
+    });
+  }
   return host;
 }
 
@@ -63,7 +73,7 @@ export class LeasesEdge {
   }
 
   renew(req: RenewLeasesRequest, ctx: CallContext): RenewLeasesResponse {
-    const host = requireHostName(req.host);
+    const host = requireHostName(req.host, ctx, 'RenewLeases');
     const actor: Actor = { who: host, fromAddress: ctx.peer };
     const outcomes = this.o.leaseManager.renewHost(host, req.renewals.map((r) => ({ zone: r.zone, epoch: r.epoch })), actor);
     for (const o of outcomes) this.o.onRenewed?.(o.ok);
@@ -78,8 +88,8 @@ export class LeasesEdge {
     };
   }
 
-  list(req: ListHostLeasesRequest): ListHostLeasesResponse {
-    const host = requireHostName(req.host);
+  list(req: ListHostLeasesRequest, ctx: CallContext): ListHostLeasesResponse {
+    const host = requireHostName(req.host, ctx, 'ListHostLeases');
     if (!this.o.store.hosts.get(host)) throw new TwinzoneError('HOST_NOT_FOUND', `host ${host} is not in the coordinator's inventory`, { fields: { host } });
     const nowMs = this.o.clock.nowMs();
     const inv = this.o.inventory();
@@ -140,9 +150,10 @@ export function leasesBinding(options: LeasesBindingOptions): ServiceBinding & {
   return {
     edge,
     definition: LeasesService,
+    access: LEASES_ACCESS,
     implementation: {
       renewLeases: unary<RenewLeasesRequest, RenewLeasesResponse>(options.log, 'RenewLeases', labels, async (req, ctx) => edge.renew(req, ctx)),
-      listHostLeases: unary<ListHostLeasesRequest, ListHostLeasesResponse>(options.log, 'ListHostLeases', labels, async (req) => edge.list(req)),
+      listHostLeases: unary<ListHostLeasesRequest, ListHostLeasesResponse>(options.log, 'ListHostLeases', labels, async (req, ctx) => edge.list(req, ctx)),
     },
   };
 }
