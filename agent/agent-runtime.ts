@@ -5,6 +5,7 @@ import path from 'node:path';
 import { credentials, type ChannelCredentials } from '@grpc/grpc-js';
 import { clientCredentials, type ExpectedServer } from '../shared/grpc/tls-credentials.js';
 import type { TlsIdentity } from '../shared/tls/tls-identity.js';
+import { TransferGrantGate } from './security/transfer-grant-gate.js';
 import type { CallContext } from '../shared/grpc/call-context.js';
 import type { Logger } from '../shared/log/create-logger.js';
 import { systemClock, type Clock } from '../shared/time/clock.js';
@@ -33,6 +34,8 @@ export interface AgentRuntime {
   metrics: AgentMetrics;
   /** This agent's certificate and CA; null only when it runs --insecure. */
   tls: TlsIdentity | null;
+  /** Checks archive streams' transfer grants (null when --insecure: nothing to check them with). */
+  grants: TransferGrantGate | null;
   /** Credentials to call EXPECTED (the coordinator, a peer agent) as this agent. */
   channelCredentials(expected: ExpectedServer): ChannelCredentials;
   opContext(ctx: CallContext, zone: string | undefined, dryRun: boolean): OpContext;
@@ -57,6 +60,7 @@ export function createAgentRuntime(config: AgentConfig, log: Logger, opts: { run
     transfers: new TransferProgress(clock),
     metrics,
     tls: opts.tls ?? null,
+    grants: opts.tls ? new TransferGrantGate({ host: config.host, ca: opts.tls.ca, stateDir: config.stateDir, clock }) : null,
     channelCredentials: (expected) => (opts.tls ? clientCredentials(opts.tls, expected) : credentials.createInsecure()),
     opContext: (ctx, zone, dryRun) => ({
       host: config.host,

@@ -30,6 +30,7 @@ import type { Refusal } from '../shared/grpc/access-control.js';
 import { clientCredentials } from '../shared/grpc/tls-credentials.js';
 import { daemonTls, INSECURE_FLAG } from '../shared/tls/tls-config.js';
 import { Role } from '../shared/tls/roles.js';
+import { signTransferGrant, type GrantRequest } from '../shared/tls/transfer-grant.js';
 
 const USAGE = 'usage: twinzone coordinator run --config FILE --db FILE [--log-pretty] [--insecure]\n';
 /** How often expired leases are swept. */
@@ -105,7 +106,12 @@ export async function runCoordinator(args: string[]): Promise<number> {
     addresses: Object.fromEntries(inventory.hosts.map((h) => [h.name, h.agent])),
     log,
     // Each host's channel accepts only that host's agent certificate.
-    ...(identity ? { credentialsFor: (host: string) => clientCredentials(identity, { role: Role.Agent, name: host }) } : {}),
+    ...(identity
+      ? {
+          credentialsFor: (host: string) => clientCredentials(identity, { role: Role.Agent, name: host }),
+          signGrant: (request: GrantRequest) => signTransferGrant(identity, request, clock.nowMs()),
+        }
+      : {}),
   });
   const leases = new LeaseManager({ store, clock, log, marginMs: config.leases.marginMs, graceMs: config.leases.graceMs });
   leases.rearmAfterRestart();

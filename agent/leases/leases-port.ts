@@ -4,6 +4,7 @@
 import type { ChannelCredentials } from '@grpc/grpc-js';
 import { LeasesClient, LossPolicy as ProtoLossPolicy, type HostLease, type RenewLeasesRequest } from '../../shared/gen/twinzone/v1/leases.js';
 import { unaryCall, type UnaryMethod } from '../../shared/grpc/unary-call.js';
+import { tlsTargetOptions } from '../../shared/grpc/tls-credentials.js';
 import type { HeldLease } from './loss-policy.js';
 
 export interface RenewalResult {
@@ -57,6 +58,7 @@ export function grpcLeasesPort(address: string, channelCredentials: ChannelCrede
   const client = new LeasesClient(address, channelCredentials, {
     'grpc.initial_reconnect_backoff_ms': 250,
     'grpc.max_reconnect_backoff_ms': 500,
+    ...tlsTargetOptions({ role: 'coordinator' }),
   });
   const call = <Req, Res>(method: UnaryMethod<Req, Res>, req: Req, deadlineMs: number) => unaryCall<Req, Res>(method.bind(client) as UnaryMethod<Req, Res>, req, { deadlineMs });
   return {

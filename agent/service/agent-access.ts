@@ -15,6 +15,7 @@ export const AGENT_ACCESS: ServiceAccess = {
   methods: {
     ...Object.fromEntries(AGENT_READ_RPCS.map((rpc) => [rpc, READERS])),
     StreamZonepathOut: [Role.Agent],
+    StreamArchiveFileOut: [Role.Agent],
   },
   others: [Role.Coordinator],
 };

@@ -4,7 +4,7 @@
 // only as fast as gRPC flow control lets the chunks leave, and the receiver's pax is fed
 // only as fast as it extracts.
 import { once } from 'node:events';
-import { credentials, Metadata, type ClientReadableStream, type ServerReadableStream, type ServerWritableStream } from '@grpc/grpc-js';
+import { Metadata, type ClientReadableStream, type ServerReadableStream, type ServerWritableStream } from '@grpc/grpc-js';
 import { errors } from '../../shared/errors/twinzone-error.js';
 import { fromGrpcError } from '../../shared/errors/grpc-errors.js';
 import { clientStreaming, serverStreaming, unary } from '../../shared/grpc/unary-handler.js';
@@ -27,6 +27,8 @@ import {
 import type { OpContext } from '../ops/op-context.js';
 import type { TransferMeter } from '../state/transfer-progress.js';
 import { mutationLabels, requireMutation, type MutationGate } from './mutation-gate.js';
+import { peerStreamFor, type PeerStream } from '../security/peer-stream.js';
+import { STREAM_OP_SUFFIX } from '../security/transfer-grant-gate.js';
 
 /** The receiving side's HTTP/2 flow-control window for a pull (stream and connection). */
 const PULL_WINDOW_BYTES = 8 * 1024 * 1024;
@@ -85,6 +87,8 @@ export function archiveHandlers(runtime: AgentRuntime, gate: MutationGate) {
     streamZonepathOut: serverStreaming<StreamZonepathOutRequest, StreamZonepathOutResponse>(log, 'StreamZonepathOut', mutationLabels, async (req, call, ctx) => {
       const m = requireMutation(req.mutation);
       requirePath('zonepath', req.zonepath, roots);
+      // Only to the peer the coordinator named for this transfer, once (README "Security").
+      runtime.grants?.admit(req.grant, { rpc: 'StreamZonepathOut', caller: ctx.caller, zone: m.zone, path: req.zonepath, opId: m.opId, epoch: m.epoch });
       const out = call as Writer<StreamZonepathOutResponse>;
       await readForPeer(m, ctx, async (op) => {
         // The estimate is counted beside the stream, never ahead of it: a slow walk of a
@@ -132,11 +136,13 @@ export function archiveHandlers(runtime: AgentRuntime, gate: MutationGate) {
           const planned = await receiveIntoZonepath(op, { zonepath: req.zonepath }, (async function* () {})());
           return { outcome: `would pull ${req.sourceZonepath} from ${req.sourceAddress}`, changed: false, summary: toProto(planned), peerSummary: undefined, commands: op.commands };
         }
+        const via = peerStreamFor(runtime, { rpc: 'PullZonepath', sourceAddress: req.sourceAddress, sourcePath: req.sourceZonepath, grant: req.grant });
         const { result: received, sent } = await pullFromPeer<StreamZonepathOutResponse, ArchiveSummary>(
           req.sourceAddress,
           req.mutation!,
           ctx,
-          (peer, mutation, metadata) => peer.streamZonepathOut({ mutation, zonepath: req.sourceZonepath }, metadata),
+          (peer, mutation, metadata) => peer.streamZonepathOut({ mutation, zonepath: req.sourceZonepath, grant: via.grant }, metadata),
+          via,
           (chunks) => receiveIntoZonepath(op, { zonepath: req.zonepath }, chunks),
         );
         compareSummaries(sent, received);
@@ -147,6 +153,7 @@ export function archiveHandlers(runtime: AgentRuntime, gate: MutationGate) {
     streamArchiveFileOut: serverStreaming<StreamArchiveFileOutRequest, StreamArchiveFileOutResponse>(log, 'StreamArchiveFileOut', mutationLabels, async (req, call, ctx) => {
       const m = requireMutation(req.mutation);
       requirePath('archive_path', req.archivePath, roots);
+      runtime.grants?.admit(req.grant, { rpc: 'StreamArchiveFileOut', caller: ctx.caller, zone: m.zone, path: req.archivePath, opId: m.opId, epoch: m.epoch });
       const out = call as Writer<StreamArchiveFileOutResponse>;
       await readForPeer(m, ctx, async (op) => {
         const sent = await streamFileOut(op, { archivePath: req.archivePath }, {
@@ -168,11 +175,13 @@ export function archiveHandlers(runtime: AgentRuntime, gate: MutationGate) {
           return { outcome: `would copy ${req.sourceArchivePath} from ${req.sourceAddress} to ${req.archivePath}`, changed: false, summary: undefined, peerSummary: undefined, commands: [] };
         }
         let sentFirst: ProtoSummary | undefined;
+        const via = peerStreamFor(runtime, { rpc: 'PullArchiveFile', sourceAddress: req.sourceAddress, sourcePath: req.sourceArchivePath, grant: req.grant });
         const { result: received, sent } = await pullFromPeer<StreamArchiveFileOutResponse, { bytes: number; sha256: string }>(
           req.sourceAddress,
           req.mutation!,
           ctx,
-          (peer, mutation, metadata) => peer.streamArchiveFileOut({ mutation, archivePath: req.sourceArchivePath }, metadata),
+          (peer, mutation, metadata) => peer.streamArchiveFileOut({ mutation, archivePath: req.sourceArchivePath, grant: via.grant }, metadata),
+          via,
           // The copy is renamed into place only once it matches the sender's account,
           // which arrives as the stream's last message: the receiver compares then.
           (chunks) => receiveFile(op, { archivePath: req.archivePath }, chunks, (got) => compareSummaries(sentFirst ?? { bytes: -1, sha256: '' }, got)),
@@ -219,14 +228,15 @@ export function archiveHandlers(runtime: AgentRuntime, gate: MutationGate) {
     mutation: Mutation,
     ctx: CallContext,
     open: (peer: AgentClient, mutation: Mutation, metadata: Metadata) => ClientReadableStream<M>,
+    via: PeerStream,
     consume: (chunks: AsyncIterable<Buffer>) => Promise<R>,
     onSummary: (s: ProtoSummary) => void = () => undefined,
   ): Promise<{ result: R; sent: ProtoSummary }> {
     // HTTP/2's default 64 KiB flow-control window let one window of archive cross per
     // round trip between the agents; a wider one keeps pax on both sides busy (npm run
     // bench). Memory stays bounded by it.
-    const peer = new AgentClient(address, credentials.createInsecure(), { 'grpc-node.flow_control_window': PULL_WINDOW_BYTES });
-    const out = { ...mutation, opId: `${mutation.opId}:out` };
+    const peer = new AgentClient(address, via.credentials, { ...via.options, 'grpc-node.flow_control_window': PULL_WINDOW_BYTES });
+    const out = { ...mutation, opId: `${mutation.opId}${STREAM_OP_SUFFIX}` };
     const metadata = new Metadata();
     metadata.set(OP_METADATA_KEY, out.opId);
     const stream = open(peer, out, metadata);

@@ -8,6 +8,7 @@ import { createLogger } from '../../shared/log/create-logger.js';
 import { agentTest as it } from '../../test/support/agent-fixture.js';
 import { readLabConfig } from '../../test/solsim/src/state/lab-config.js';
 import { AgentPool } from './agent-pool.js';
+import { LAB_COORDINATOR, labCredentials } from '../../test/lab/lab-tls.js';
 
 const log = createLogger({ name: 'coordinator', level: 'silent' });
 
@@ -15,7 +16,12 @@ it('drives real agents through the pool, and names a dead one', async ({ lab }) 
   const addresses = Object.fromEntries(
     Object.entries(readLabConfig(lab.dir).hosts).flatMap(([host, h]) => (h.agent ? [[host, h.agent.address] as const] : [])),
   );
-  const pool = new AgentPool({ addresses, connection: { retry: { maxAttempts: 3, initialDelayMs: 50, maxDelayMs: 200 } }, log });
+  const pool = new AgentPool({
+    addresses,
+    connection: { retry: { maxAttempts: 3, initialDelayMs: 50, maxDelayMs: 200 } },
+    log,
+    credentialsFor: (host) => labCredentials(lab.dir, LAB_COORDINATOR, { role: 'agent', name: host }),
+  });
   try {
     const hostA = pool.get('hostA');
     const mutation = (opId: string) => ({ opId, epoch: 1, dryRun: false, zone: 'db01' });

@@ -24,7 +24,7 @@ import {
   type GetOperationResultResponse, type GetTransferProgressResponse, type GetZoneResponse, type HaltZoneResponse, type ImportStorageResponse,
   type ListMountsResponse, type ListZonesResponse, type MountFsResponse, type PrepareZonepathResponse,
   type PullArchiveFileResponse, type PullZonepathResponse, type QueryReplicationResponse, type ReadyZoneResponse, type ReplicationActionResponse,
-  type RunProbeResponse, type ShutdownZoneResponse, type SnapshotActionResponse, type UnmountFsResponse,
+  type RunProbeResponse, type ShutdownZoneResponse, type TransferGrant, type SnapshotActionResponse, type UnmountFsResponse,
 } from '../../shared/gen/twinzone/v1/agent.js';
 import type { Mutation } from '../../shared/gen/twinzone/v1/common.js';
 import { rawUnaryCall, type UnaryMethod } from '../../shared/grpc/unary-call.js';
@@ -61,6 +61,18 @@ export interface AgentConnectionOptions {
   log?: Logger;
   /** Jitter source (tests pin it). */
   random?: () => number;
+  /**
+   * Signs the transfer grant a PullZonepath carries to its source agent (README
+   * "Security"); absent when the coordinator runs --insecure.
+   */
+  grantFor?: (pull: PullFacts) => TransferGrant;
+}
+
+/** What a pull asks of its source: under which mutation, from which address, which path there. */
+export interface PullFacts {
+  mutation: Mutation | undefined;
+  sourceAddress: string;
+  sourcePath: string;
 }
 
 /** A failure the agent did not answer: no ErrorDetail trailer, so the call may never have arrived. */
@@ -85,6 +97,7 @@ export class AgentConnection {
   private readonly policy: RetryPolicy;
   private readonly log: Logger | undefined;
   private readonly random: (() => number) | undefined;
+  private readonly grantFor: ((pull: PullFacts) => TransferGrant) | undefined;
 
   constructor(opts: AgentConnectionOptions) {
     this.host = opts.host;
@@ -94,6 +107,7 @@ export class AgentConnection {
     this.policy = { ...DEFAULT_RETRY_POLICY, ...opts.retry };
     this.log = opts.log?.child({ host: opts.host });
     this.random = opts.random;
+    this.grantFor = opts.grantFor;
   }
 
   /** The deadline each attempt of RPC with REQUEST gets. */
@@ -186,11 +200,17 @@ export class AgentConnection {
 
   /** Asks this (target) host to pull a zonepath from the source agent at sourceAddress. */
   pullZonepath(req: MutatingReq<PullZonepathRequest>, o?: AgentCallOptions): Promise<PullZonepathResponse> {
-    return this.call('PullZonepath', this.client.pullZonepath, PullZonepathRequest.fromPartial(req), o);
+    const request = PullZonepathRequest.fromPartial(req);
+    // One grant per call, sent unchanged on a retry: the source consumes it once, and a
+    // retry that reached the target before is answered from the target's op record.
+    if (this.grantFor && !request.mutation?.dryRun) request.grant = this.grantFor({ mutation: request.mutation, sourceAddress: request.sourceAddress, sourcePath: request.sourceZonepath });
+    return this.call('PullZonepath', this.client.pullZonepath, request, o);
   }
   /** Asks this (target) host to copy an archive file from the source agent at sourceAddress. */
   pullArchiveFile(req: MutatingReq<PullArchiveFileRequest>, o?: AgentCallOptions): Promise<PullArchiveFileResponse> {
-    return this.call('PullArchiveFile', this.client.pullArchiveFile, PullArchiveFileRequest.fromPartial(req), o);
+    const request = PullArchiveFileRequest.fromPartial(req);
+    if (this.grantFor && !request.mutation?.dryRun) request.grant = this.grantFor({ mutation: request.mutation, sourceAddress: request.sourceAddress, sourcePath: request.sourceArchivePath });
+    return this.call('PullArchiveFile', this.client.pullArchiveFile, request, o);
   }
   createArchiveFile(req: MutatingReq<CreateArchiveFileRequest>, o?: AgentCallOptions): Promise<CreateArchiveFileResponse> {
     return this.call('CreateArchiveFile', this.client.createArchiveFile, CreateArchiveFileRequest.fromPartial(req), o);

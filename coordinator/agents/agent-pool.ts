@@ -3,10 +3,12 @@
 import { Channel, credentials as grpcCredentials, type ChannelCredentials, type ChannelOptions } from '@grpc/grpc-js';
 import { TwinzoneError } from '../../shared/errors/twinzone-error.js';
 import { HealthCheckResponse_ServingStatus, HealthClient, type HealthCheckRequest, type HealthCheckResponse } from '../../shared/gen/grpc/health/v1/health.js';
-import { AgentClient } from '../../shared/gen/twinzone/v1/agent.js';
+import { AgentClient, type TransferGrant } from '../../shared/gen/twinzone/v1/agent.js';
+import type { GrantRequest } from '../../shared/tls/transfer-grant.js';
 import { unaryCall, type UnaryMethod } from '../../shared/grpc/unary-call.js';
+import { tlsTargetOptions } from '../../shared/grpc/tls-credentials.js';
 import type { Logger } from '../../shared/log/create-logger.js';
-import { AgentConnection, type AgentConnectionOptions } from './agent-client.js';
+import { AgentConnection, type AgentConnectionOptions, type PullFacts } from './agent-client.js';
 
 /** The service name the agent reports health for (agent/main.ts registers it). */
 export const AGENT_SERVICE_NAME = 'twinzone.v1.Agent';
@@ -42,6 +44,8 @@ export interface AgentPoolOptions {
   connection?: Pick<AgentConnectionOptions, 'budgets' | 'retry' | 'random'>;
   probeDeadlineMs?: number;
   log?: Logger;
+  /** Signs transfer grants (the coordinator's TLS identity); absent when it runs --insecure. */
+  signGrant?: (request: GrantRequest) => TransferGrant;
 }
 
 interface Entry {
@@ -96,6 +100,14 @@ export class AgentPool {
     this.entries.clear();
   }
 
+  /** What a grant for HOST pulling REQ names: the source host by its address in the inventory. */
+  private grantRequest(host: string, req: PullFacts): GrantRequest {
+    const source = Object.entries(this.opts.addresses).find(([, address]) => address === req.sourceAddress)?.[0];
+    if (!source) throw new TwinzoneError('INVALID_ARGUMENT', `source address ${req.sourceAddress} is no inventory host's agent; a transfer is granted only between inventory hosts`, { fields: { field: 'source_address' } });
+    const m = req.mutation;
+    return { sourceHost: source, targetHost: host, zone: m?.zone ?? '', zonepath: req.sourcePath, opId: m?.opId ?? '', epoch: m?.epoch ?? 0 };
+  }
+
   private entry(host: string): Entry {
     const existing = this.entries.get(host);
     if (existing) return existing;
@@ -105,10 +117,12 @@ export class AgentPool {
     }
     // The Agent and Health clients share the channel: one connection per host.
     const creds = this.creds(host);
-    const channel = new Channel(address, creds, CHANNEL_OPTIONS);
+    const channel = new Channel(address, creds, { ...CHANNEL_OPTIONS, ...tlsTargetOptions({ role: 'agent', name: host }) });
     const agent = new AgentClient(address, creds, { channelOverride: channel });
     const health = new HealthClient(address, creds, { channelOverride: channel });
-    const connection = new AgentConnection({ ...this.opts.connection, host, address, client: agent, log: this.opts.log });
+    const sign = this.opts.signGrant;
+    const grantFor = sign ? (pull: PullFacts) => sign(this.grantRequest(host, pull)) : undefined;
+    const connection = new AgentConnection({ ...this.opts.connection, host, address, client: agent, log: this.opts.log, ...(grantFor ? { grantFor } : {}) });
     const created = { channel, agent, health, connection };
     this.entries.set(host, created);
     return created;

@@ -21,6 +21,7 @@ import {
   type RunRequest,
 } from '../../shared/gen/twinzone/v1/control.js';
 import { unaryCall, type UnaryMethod } from '../../shared/grpc/unary-call.js';
+import { tlsTargetOptions } from '../../shared/grpc/tls-credentials.js';
 import { UNREACHABLE_FIELD } from './exit-codes.js';
 
 /** Reads answer from SQLite and a probe round; plans wait for every agent's dry runs. */
@@ -43,7 +44,7 @@ export class Control {
 
   /** Mutual TLS credentials from cli-tls.ts; plaintext only for a coordinator run --insecure. */
   constructor(readonly address: string, channelCredentials: ChannelCredentials = credentials.createInsecure()) {
-    this.client = new ControlClient(address, channelCredentials, { 'grpc.initial_reconnect_backoff_ms': 200 });
+    this.client = new ControlClient(address, channelCredentials, { 'grpc.initial_reconnect_backoff_ms': 200, ...tlsTargetOptions({ role: 'coordinator' }) });
   }
 
   close(): void {

@@ -507,7 +507,8 @@ export const STEP_CATALOG: { [N in StepName]: StepSpec<N> } = {
   'pull-zonepath': agent({
     rpc: 'PullZonepath',
     mutates: true,
-    build: (a, mutation) => ({ mutation, sourceAddress: a.sourceAddress, sourceZonepath: a.sourceZonepath, zonepath: a.zonepath }),
+    // The transfer grant is signed by the agent client when the call is made (agent-pool.ts).
+    build: (a, mutation) => ({ mutation, sourceAddress: a.sourceAddress, sourceZonepath: a.sourceZonepath, zonepath: a.zonepath, grant: undefined }),
     describe: (a) => `pax archive of ${a.sourceHost}:${a.sourceZonepath} streamed into ${a.zonepath} (permissions, ACLs, times kept)`,
     // The extracted tree is inert without a configured zone; it stays for the operator
     // to inspect or remove (no Agent RPC deletes a zonepath, on purpose).
@@ -516,7 +517,7 @@ export const STEP_CATALOG: { [N in StepName]: StepSpec<N> } = {
   'copy-archive-file': agent({
     rpc: 'PullArchiveFile',
     mutates: true,
-    build: (a, mutation) => ({ mutation, sourceAddress: a.sourceAddress, sourceArchivePath: a.archivePath, archivePath: a.archivePath }),
+    build: (a, mutation) => ({ mutation, sourceAddress: a.sourceAddress, sourceArchivePath: a.archivePath, archivePath: a.archivePath, grant: undefined }),
     describe: (a, c) => `copy ${a.sourceHost}:${a.archivePath} to ${c.host ?? 'the target'}:${a.archivePath} agent to agent (sha256 compared before it is renamed into place)`,
     // Like the archive it copies, the file stays for the operator (no Agent RPC deletes files).
     undo: none,

@@ -6,7 +6,7 @@
 // address): the coordinator must present a coordinator certificate, an agent the
 // certificate of the host the caller meant to reach.
 import type { PeerCertificate } from 'node:tls';
-import { ChannelCredentials, ServerCredentials, credentials } from '@grpc/grpc-js';
+import { ChannelCredentials, ServerCredentials, credentials, type ChannelOptions } from '@grpc/grpc-js';
 import type { TlsIdentity } from '../tls/tls-identity.js';
 import { peerOfCertificate } from '../tls/peer-identity.js';
 import type { Role } from '../tls/roles.js';
@@ -54,4 +54,14 @@ export function clientCredentials(id: TlsIdentity, expected: ExpectedServer): Ch
       return problem ? new Error(problem) : undefined;
     },
   });
+}
+
+/**
+ * Channel options for a channel to EXPECTED: the TLS server name is the expected
+ * certificate name rather than the address (an IP address as SNI is invalid, and Node
+ * warns on every connection); the identity check itself is the one above. Plaintext
+ * channels ignore it.
+ */
+export function tlsTargetOptions(expected: ExpectedServer): ChannelOptions {
+  return { 'grpc.ssl_target_name_override': expected.name ?? expected.role };
 }

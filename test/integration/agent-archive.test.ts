@@ -97,7 +97,8 @@ describe('zonepath archives between agents', () => {
     await prepare(lab, 'hostB', 'bigzone', '/zones/big');
     const agents = readLabConfig(lab.dir).hosts;
 
-    const pulled = await rpc(lab, 'hostB', 'pullZonepath', { ...mut('bigzone'), sourceAddress: agents.hostA!.agent!.address, sourceZonepath: '/zones/big', zonepath: '/zones/big' });
+    const pull = { ...mut('bigzone'), sourceAddress: agents.hostA!.agent!.address, sourceZonepath: '/zones/big', zonepath: '/zones/big' };
+    const pulled = await rpc(lab, 'hostB', 'pullZonepath', { ...pull, grant: lab.grant('hostA', 'hostB', pull) });
     expect(pulled.summary.bytes).toBeGreaterThan(240 * 1024 * 1024);
     expect(pulled.summary).toMatchObject({ bytes: pulled.peerSummary.bytes, sha256: pulled.peerSummary.sha256 });
     expect(pulled.summary.warnings.some((w: string) => w.includes('app.sock'))).toBe(true);
@@ -121,7 +122,10 @@ describe('zonepath archives between agents', () => {
     await prepare(lab, 'hostB', 'relay', '/zones/relay');
     await prepare(lab, 'hostB', 'broken', '/zones/broken');
     const relay = async (zonepath: string, zone: string, corrupt: boolean): Promise<Reply> => {
-      const out = lab.client('hostA').streamZonepathOut({ ...mut('db01', 1), zonepath: '/zones/db01' });
+      // As hostB's agent, with the coordinator's grant naming it: who a stream is for.
+      const m = mut('db01', 1);
+      const grant = lab.grant('hostA', 'hostB', { mutation: m.mutation, sourceZonepath: '/zones/db01' });
+      const out = lab.clientAs('hostA', 'hostB').streamZonepathOut({ mutation: { ...m.mutation, opId: `${m.mutation.opId}:out` }, zonepath: '/zones/db01', grant });
       let reply!: Promise<ReceiveZonepathResponse>;
       const sink = await new Promise<ClientWritableStream<ReceiveZonepathRequest>>((resolve) => {
         reply = new Promise((ok, fail) => {

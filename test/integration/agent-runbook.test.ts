@@ -44,7 +44,8 @@ describe("the seed's runbook through two agents", () => {
     expect((await rpc(lab, B, 'mountFs', { ...mut('web01', 2), special: '', mountPoint: '/data/web01', fstype: '', options: [] })).changed).toBe(true);
 
     // The archive, streamed from hostA's agent into hostB's pax.
-    const pulled = await rpc(lab, B, 'pullZonepath', { ...mut('web01', 2), sourceAddress: source, sourceZonepath: '/zones/web01', zonepath: '/zones/web01' });
+    const pull = { ...mut('web01', 2), sourceAddress: source, sourceZonepath: '/zones/web01', zonepath: '/zones/web01' };
+    const pulled = await rpc(lab, B, 'pullZonepath', { ...pull, grant: lab.grant(A, B, pull) });
     expect(pulled.summary.sha256).toBe(pulled.peerSummary.sha256);
     expect(pulled.summary.bytes).toBeGreaterThan(1_000_000);
     expect(pulled.summary.warnings.join('\n')).toContain('app.sock');

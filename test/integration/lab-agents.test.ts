@@ -4,11 +4,11 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { credentials } from '@grpc/grpc-js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { HealthClient, HealthCheckResponse_ServingStatus } from '../../shared/gen/grpc/health/v1/health.js';
 import { unaryCall } from '../../shared/grpc/unary-call.js';
 import { createLab, destroyLab } from '../lab/create-lab.js';
+import { LAB_OPERATOR, labCredentials } from '../lab/lab-tls.js';
 import { processAlive } from '../solsim/src/app/app-control.js';
 import { repoRoot } from '../solsim/src/repo-paths.js';
 import { readLabConfig } from '../solsim/src/state/lab-config.js';
@@ -26,7 +26,7 @@ describe('npm run lab -- up / down', () => {
     for (const host of ['hostA', 'hostB', 'hostC']) {
       const agent = hosts[host]!.agent!;
       expect(up.stdout).toContain(`${host}: agent ${agent.address}`);
-      const health = new HealthClient(agent.address, credentials.createInsecure());
+      const health = new HealthClient(agent.address, labCredentials(dir, LAB_OPERATOR, { role: 'agent', name: host }));
       const reply = await unaryCall(health.check.bind(health), { service: 'twinzone.v1.Agent' }, { deadlineMs: 5000 });
       expect(reply.status).toBe(HealthCheckResponse_ServingStatus.SERVING);
       health.close();

@@ -13,6 +13,7 @@ import { checkLab, formatViolation } from './checker.js';
 import { createLab, destroyLab } from './create-lab.js';
 import { loseSite } from './host-power.js';
 import { labUpWithCoordinator, TWINZONE_CLI } from './processes.js';
+import { labCliEnv } from './lab-tls.js';
 
 interface Expectation {
   /** The exit code this step should end with (a run stopping on deltas is refused for now: 3). */
@@ -33,7 +34,8 @@ export async function runDemo(out: (s: string) => void = (s) => process.stdout.w
   const twinzone = (title: string, args: string[], expect: Expectation = { exit: 0 }): void => {
     out(`\n[${elapsed()}] $ twinzone ${args.join(' ')}    # ${title}\n`);
     const r = spawnSync(process.execPath, [TWINZONE_CLI(), ...args], {
-      env: { ...process.env, TWINZONE_COORDINATOR: coordinator.address },
+      // The demo's operator certificate, from the lab's CA (mutual TLS, as in production).
+      env: { ...process.env, TWINZONE_COORDINATOR: coordinator.address, ...labCliEnv(dir) },
       encoding: 'utf8',
     });
     out((r.stdout ?? '') + (r.stderr ?? ''));

@@ -9,6 +9,7 @@ import { bootHost, crashHost, HostPowerError, loseSite } from './host-power.js';
 import { presets } from './presets/bc-dr.js';
 import { runDemo } from './demo.js';
 import { writeLabInventory } from './inventory.js';
+import { labCliEnv } from './lab-tls.js';
 import { labAgentsDown, labUp, labUpWithCoordinator, startAgent, stopCoordinator } from './processes.js';
 import { processAlive } from '../solsim/src/app/app-control.js';
 import { readLabConfig } from '../solsim/src/state/lab-config.js';
@@ -92,7 +93,9 @@ async function run(argv: string[]): Promise<number> {
       const env = labEnv(dir!, host!);
       process.stdout.write(
         `export SOLSIM_ROOT=${env.root}\nexport SOLSIM_LAB=${env.lab}\nexport SOLSIM_HOST=${env.host}\n` +
-          `export PATH=${SOLSIM_BIN}:$PATH\n`,
+          `export PATH=${SOLSIM_BIN}:$PATH\n` +
+          // The lab operator's certificate, for the twinzone CLI in that shell.
+          Object.entries(labCliEnv(env.lab)).map(([k, v]) => `export ${k}=${v}\n`).join(''),
       );
       return 0;
     }
@@ -142,7 +145,8 @@ async function run(argv: string[]): Promise<number> {
       for (const a of agents) process.stdout.write(`${a.host}: agent ${a.address} (pid ${a.pid}, log ${a.log})\n`);
       if (agents.length === 0) process.stdout.write('every agent was already running\n');
       process.stdout.write(`coordinator: ${c.address} (pid ${c.pid}, log ${c.log}, db ${c.db})\n`);
-      process.stdout.write(`Talk to it: TWINZONE_COORDINATOR=${c.address} node dist/coordinator/cli/twinzone.js status\n`);
+      const tlsEnv = Object.entries(labCliEnv(dir!)).map(([k, v]) => `${k}=${v}`).join(' ');
+      process.stdout.write(`Talk to it: TWINZONE_COORDINATOR=${c.address} ${tlsEnv} node dist/coordinator/cli/twinzone.js status\n`);
       return 0;
     }
     case 'down': {

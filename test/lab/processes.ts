@@ -3,7 +3,8 @@
 // each agent with its configuration inside its host root (/etc/twinzone), its
 // command paths pointing into test/solsim/bin (pax stays Debian's), its file-system root
 // at the host root, and its log under the lab. Readiness is a daemon's "listening" log
-// line, never a sleep; lab.json records each daemon's address and pid.
+// line, never a sleep; lab.json records each daemon's address and pid. Daemons run with
+// mutual TLS, their identities in DIR/tls (lab-tls.ts).
 import { freeLoopbackPort } from './free-port.js';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -17,6 +18,7 @@ import { isPoweredOff } from '../solsim/src/state/power.js';
 import { LabError, labEnv } from './create-lab.js';
 import { writeLabInventory, type LabInventoryOptions } from './inventory.js';
 import { presets } from './presets/bc-dr.js';
+import { ensureLabTls, LAB_COORDINATOR, labTlsDir } from './lab-tls.js';
 
 export const TWINZONE_CLI = () => path.join(repoRoot(), 'dist', 'coordinator', 'cli', 'twinzone.js');
 
@@ -57,6 +59,7 @@ export function writeAgentConfig(lab: string, host: string, opts: { coordinator?
     storage: labStorage(lab, host),
     timeouts: { defaultMs: 30_000 },
     logLevel: 'debug',
+    tls: { dir: labTlsDir(lab), name: host },
   };
   const file = agentConfigPath(lab, host);
   fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -131,6 +134,7 @@ function spawnDaemon(what: string, args: string[], logFile: string, timeoutMs: n
 /** Starts the agent of one host and waits until it listens. */
 export async function startAgent(labDir: string, host: string, opts: { timeoutMs?: number; keepConfig?: boolean; coordinator?: string } = {}): Promise<StartedAgent> {
   const lab = path.resolve(labDir);
+  await ensureLabTls(lab);
   // A test may have edited the configuration (shorter timeouts, say): keep it then.
   const config =
     opts.keepConfig && fs.existsSync(agentConfigPath(lab, host)) ? agentConfigPath(lab, host) : writeAgentConfig(lab, host, { coordinator: opts.coordinator });
@@ -164,7 +168,13 @@ export function writeCoordinatorConfig(labDir: string, opts: { inventory?: LabIn
   fs.mkdirSync(dir, { recursive: true });
   const inventory = writeLabInventory(labDir, opts.inventory);
   // Lab leases are short (the inventory's policy); the restart grace follows suit.
-  const config = { listen: opts.listen ?? '127.0.0.1:0', inventory, leases: { marginMs: 1_000, graceMs: 5_000 }, logLevel: 'debug' };
+  const config = {
+    listen: opts.listen ?? '127.0.0.1:0',
+    inventory,
+    leases: { marginMs: 1_000, graceMs: 5_000 },
+    logLevel: 'debug',
+    tls: { dir: labTlsDir(labDir), name: LAB_COORDINATOR },
+  };
   fs.writeFileSync(file, JSON.stringify(config, null, 2) + '\n');
   return file;
 }
@@ -175,6 +185,7 @@ export async function startCoordinator(
   opts: { timeoutMs?: number; keepConfig?: boolean; inventory?: LabInventoryOptions; listen?: string } = {},
 ): Promise<StartedCoordinator> {
   const lab = path.resolve(labDir);
+  await ensureLabTls(lab);
   const config = writeCoordinatorConfig(lab, opts);
   const db = path.join(coordinatorDir(lab), 'twinzone.db');
   const running = await spawnDaemon('coordinator', ['coordinator', 'run', '--config', config, '--db', db], path.join(lab, 'logs', 'coordinator.log'), opts.timeoutMs ?? 20_000);

@@ -18,6 +18,8 @@ import { openDatabase, type Store } from '../../coordinator/store/open-database.
 import { writeLabInventory } from '../lab/inventory.js';
 import { agentConfigPath } from '../lab/processes.js';
 import type { AgentLab } from './agent-fixture.js';
+import { LAB_COORDINATOR, labCredentials, labIdentity } from '../lab/lab-tls.js';
+import { signTransferGrant } from '../../shared/tls/transfer-grant.js';
 
 /**
  * The lab writes agent configurations that manage no storage group; a preflight asks
@@ -71,6 +73,8 @@ export function openLabCoordinator(labDir: string, opts: LabCoordinatorOptions =
     addresses: Object.fromEntries(inventory.hosts.map((h) => [h.name, h.agent])),
     connection: { retry: { maxAttempts: 3, initialDelayMs: 50, maxDelayMs: 200 } },
     log,
+    credentialsFor: (host) => labCredentials(labDir, LAB_COORDINATOR, { role: 'agent', name: host }),
+    signGrant: (request) => signTransferGrant(labIdentity(labDir, LAB_COORDINATOR), request, Date.now()),
   });
   const sequencer = new Sequencer({ store, leases, pool, inventory, log, signal: opts.signal, blockedRetryMs: 1_000 });
   return {

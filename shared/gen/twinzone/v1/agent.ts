@@ -742,6 +742,37 @@ export interface ArchiveSummary {
 export interface StreamZonepathOutRequest {
   mutation: Mutation | undefined;
   zonepath: string;
+  /** Under TLS, required: the coordinator's grant, passed on by the target that pulls. */
+  grant: TransferGrant | undefined;
+}
+
+/**
+ * The coordinator's permission for one archive stream between two agents (README
+ * "Security"): the source agent streams only to the target host the grant names, only
+ * the zonepath, zone, epoch and op it names, only before it expires, and only once.
+ */
+export interface TransferGrant {
+  /** TransferClaims, encoded; the signature covers exactly these bytes. */
+  claims: Buffer;
+  /** ECDSA/SHA-256 signature (DER) by the key of signer_certificate. */
+  signature: Buffer;
+  /** The coordinator's certificate (PEM); the source checks it against its CA and role. */
+  signerCertificate: string;
+}
+
+export interface TransferClaims {
+  sourceHost: string;
+  targetHost: string;
+  zone: string;
+  /** The zonepath on the source. */
+  zonepath: string;
+  /** The target's PullZonepath op id (the run's step); the stream carries it + ":out". */
+  opId: string;
+  epoch: number;
+  /** Unique per grant; the source refuses a nonce it has seen. */
+  nonce: string;
+  /** The stream must start before this time (ms since the epoch, the coordinator's clock). */
+  notAfterMs: number;
 }
 
 export interface StreamZonepathOutResponse {
@@ -780,11 +811,15 @@ export interface PullZonepathRequest {
   sourceAddress: string;
   sourceZonepath: string;
   zonepath: string;
+  /** Under TLS, required: the coordinator's grant for this transfer, handed to the source. */
+  grant: TransferGrant | undefined;
 }
 
 export interface StreamArchiveFileOutRequest {
   mutation: Mutation | undefined;
   archivePath: string;
+  /** Under TLS, required: the coordinator's grant (its zonepath claim is archive_path). */
+  grant: TransferGrant | undefined;
 }
 
 export interface StreamArchiveFileOutResponse {
@@ -807,6 +842,8 @@ export interface PullArchiveFileRequest {
   sourceAddress: string;
   sourceArchivePath: string;
   archivePath: string;
+  /** Under TLS, required: the coordinator's grant for this copy, handed to the source. */
+  grant: TransferGrant | undefined;
 }
 
 export interface PullArchiveFileResponse {
@@ -8112,7 +8149,7 @@ export const ArchiveSummary: MessageFns<ArchiveSummary> = {
 };
 
 function createBaseStreamZonepathOutRequest(): StreamZonepathOutRequest {
-  return { mutation: undefined, zonepath: "" };
+  return { mutation: undefined, zonepath: "", grant: undefined };
 }
 
 export const StreamZonepathOutRequest: MessageFns<StreamZonepathOutRequest> = {
@@ -8122,6 +8159,9 @@ export const StreamZonepathOutRequest: MessageFns<StreamZonepathOutRequest> = {
     }
     if (message.zonepath !== "") {
       writer.uint32(18).string(message.zonepath);
+    }
+    if (message.grant !== undefined) {
+      TransferGrant.encode(message.grant, writer.uint32(26).fork()).join();
     }
     return writer;
   },
@@ -8155,6 +8195,14 @@ export const StreamZonepathOutRequest: MessageFns<StreamZonepathOutRequest> = {
             message.zonepath = reader.string();
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.grant = TransferGrant.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -8171,6 +8219,7 @@ export const StreamZonepathOutRequest: MessageFns<StreamZonepathOutRequest> = {
     return {
       mutation: isSet(object.mutation) ? Mutation.fromJSON(object.mutation) : undefined,
       zonepath: isSet(object.zonepath) ? globalThis.String(object.zonepath) : "",
+      grant: isSet(object.grant) ? TransferGrant.fromJSON(object.grant) : undefined,
     };
   },
 
@@ -8181,6 +8230,9 @@ export const StreamZonepathOutRequest: MessageFns<StreamZonepathOutRequest> = {
     }
     if (message.zonepath !== "") {
       obj.zonepath = message.zonepath;
+    }
+    if (message.grant !== undefined) {
+      obj.grant = TransferGrant.toJSON(message.grant);
     }
     return obj;
   },
@@ -8194,6 +8246,311 @@ export const StreamZonepathOutRequest: MessageFns<StreamZonepathOutRequest> = {
       ? Mutation.fromPartial(object.mutation)
       : undefined;
     message.zonepath = object.zonepath ?? "";
+    message.grant = (object.grant !== undefined && object.grant !== null)
+      ? TransferGrant.fromPartial(object.grant)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseTransferGrant(): TransferGrant {
+  return { claims: Buffer.alloc(0), signature: Buffer.alloc(0), signerCertificate: "" };
+}
+
+export const TransferGrant: MessageFns<TransferGrant> = {
+  encode(message: TransferGrant, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.claims.length !== 0) {
+      writer.uint32(10).bytes(message.claims);
+    }
+    if (message.signature.length !== 0) {
+      writer.uint32(18).bytes(message.signature);
+    }
+    if (message.signerCertificate !== "") {
+      writer.uint32(26).string(message.signerCertificate);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TransferGrant {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTransferGrant();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.claims = Buffer.from(reader.bytes());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.signature = Buffer.from(reader.bytes());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.signerCertificate = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): TransferGrant {
+    return {
+      claims: isSet(object.claims) ? Buffer.from(bytesFromBase64(object.claims)) : Buffer.alloc(0),
+      signature: isSet(object.signature) ? Buffer.from(bytesFromBase64(object.signature)) : Buffer.alloc(0),
+      signerCertificate: isSet(object.signerCertificate)
+        ? globalThis.String(object.signerCertificate)
+        : isSet(object.signer_certificate)
+        ? globalThis.String(object.signer_certificate)
+        : "",
+    };
+  },
+
+  toJSON(message: TransferGrant): unknown {
+    const obj: any = {};
+    if (message.claims.length !== 0) {
+      obj.claims = base64FromBytes(message.claims);
+    }
+    if (message.signature.length !== 0) {
+      obj.signature = base64FromBytes(message.signature);
+    }
+    if (message.signerCertificate !== "") {
+      obj.signerCertificate = message.signerCertificate;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<TransferGrant>): TransferGrant {
+    return TransferGrant.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<TransferGrant>): TransferGrant {
+    const message = createBaseTransferGrant();
+    message.claims = object.claims ?? Buffer.alloc(0);
+    message.signature = object.signature ?? Buffer.alloc(0);
+    message.signerCertificate = object.signerCertificate ?? "";
+    return message;
+  },
+};
+
+function createBaseTransferClaims(): TransferClaims {
+  return { sourceHost: "", targetHost: "", zone: "", zonepath: "", opId: "", epoch: 0, nonce: "", notAfterMs: 0 };
+}
+
+export const TransferClaims: MessageFns<TransferClaims> = {
+  encode(message: TransferClaims, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.sourceHost !== "") {
+      writer.uint32(10).string(message.sourceHost);
+    }
+    if (message.targetHost !== "") {
+      writer.uint32(18).string(message.targetHost);
+    }
+    if (message.zone !== "") {
+      writer.uint32(26).string(message.zone);
+    }
+    if (message.zonepath !== "") {
+      writer.uint32(34).string(message.zonepath);
+    }
+    if (message.opId !== "") {
+      writer.uint32(42).string(message.opId);
+    }
+    if (message.epoch !== 0) {
+      writer.uint32(48).uint64(message.epoch);
+    }
+    if (message.nonce !== "") {
+      writer.uint32(58).string(message.nonce);
+    }
+    if (message.notAfterMs !== 0) {
+      writer.uint32(64).uint64(message.notAfterMs);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TransferClaims {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTransferClaims();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.sourceHost = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.targetHost = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.zone = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.zonepath = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.opId = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.epoch = longToNumber(reader.uint64());
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.nonce = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.notAfterMs = longToNumber(reader.uint64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): TransferClaims {
+    return {
+      sourceHost: isSet(object.sourceHost)
+        ? globalThis.String(object.sourceHost)
+        : isSet(object.source_host)
+        ? globalThis.String(object.source_host)
+        : "",
+      targetHost: isSet(object.targetHost)
+        ? globalThis.String(object.targetHost)
+        : isSet(object.target_host)
+        ? globalThis.String(object.target_host)
+        : "",
+      zone: isSet(object.zone) ? globalThis.String(object.zone) : "",
+      zonepath: isSet(object.zonepath) ? globalThis.String(object.zonepath) : "",
+      opId: isSet(object.opId)
+        ? globalThis.String(object.opId)
+        : isSet(object.op_id)
+        ? globalThis.String(object.op_id)
+        : "",
+      epoch: isSet(object.epoch) ? globalThis.Number(object.epoch) : 0,
+      nonce: isSet(object.nonce) ? globalThis.String(object.nonce) : "",
+      notAfterMs: isSet(object.notAfterMs)
+        ? globalThis.Number(object.notAfterMs)
+        : isSet(object.not_after_ms)
+        ? globalThis.Number(object.not_after_ms)
+        : 0,
+    };
+  },
+
+  toJSON(message: TransferClaims): unknown {
+    const obj: any = {};
+    if (message.sourceHost !== "") {
+      obj.sourceHost = message.sourceHost;
+    }
+    if (message.targetHost !== "") {
+      obj.targetHost = message.targetHost;
+    }
+    if (message.zone !== "") {
+      obj.zone = message.zone;
+    }
+    if (message.zonepath !== "") {
+      obj.zonepath = message.zonepath;
+    }
+    if (message.opId !== "") {
+      obj.opId = message.opId;
+    }
+    if (message.epoch !== 0) {
+      obj.epoch = Math.round(message.epoch);
+    }
+    if (message.nonce !== "") {
+      obj.nonce = message.nonce;
+    }
+    if (message.notAfterMs !== 0) {
+      obj.notAfterMs = Math.round(message.notAfterMs);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<TransferClaims>): TransferClaims {
+    return TransferClaims.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<TransferClaims>): TransferClaims {
+    const message = createBaseTransferClaims();
+    message.sourceHost = object.sourceHost ?? "";
+    message.targetHost = object.targetHost ?? "";
+    message.zone = object.zone ?? "";
+    message.zonepath = object.zonepath ?? "";
+    message.opId = object.opId ?? "";
+    message.epoch = object.epoch ?? 0;
+    message.nonce = object.nonce ?? "";
+    message.notAfterMs = object.notAfterMs ?? 0;
     return message;
   },
 };
@@ -8534,7 +8891,7 @@ export const ReceiveZonepathRequest: MessageFns<ReceiveZonepathRequest> = {
 };
 
 function createBasePullZonepathRequest(): PullZonepathRequest {
-  return { mutation: undefined, sourceAddress: "", sourceZonepath: "", zonepath: "" };
+  return { mutation: undefined, sourceAddress: "", sourceZonepath: "", zonepath: "", grant: undefined };
 }
 
 export const PullZonepathRequest: MessageFns<PullZonepathRequest> = {
@@ -8550,6 +8907,9 @@ export const PullZonepathRequest: MessageFns<PullZonepathRequest> = {
     }
     if (message.zonepath !== "") {
       writer.uint32(34).string(message.zonepath);
+    }
+    if (message.grant !== undefined) {
+      TransferGrant.encode(message.grant, writer.uint32(42).fork()).join();
     }
     return writer;
   },
@@ -8599,6 +8959,14 @@ export const PullZonepathRequest: MessageFns<PullZonepathRequest> = {
             message.zonepath = reader.string();
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.grant = TransferGrant.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -8625,6 +8993,7 @@ export const PullZonepathRequest: MessageFns<PullZonepathRequest> = {
         ? globalThis.String(object.source_zonepath)
         : "",
       zonepath: isSet(object.zonepath) ? globalThis.String(object.zonepath) : "",
+      grant: isSet(object.grant) ? TransferGrant.fromJSON(object.grant) : undefined,
     };
   },
 
@@ -8642,6 +9011,9 @@ export const PullZonepathRequest: MessageFns<PullZonepathRequest> = {
     if (message.zonepath !== "") {
       obj.zonepath = message.zonepath;
     }
+    if (message.grant !== undefined) {
+      obj.grant = TransferGrant.toJSON(message.grant);
+    }
     return obj;
   },
 
@@ -8656,12 +9028,15 @@ export const PullZonepathRequest: MessageFns<PullZonepathRequest> = {
     message.sourceAddress = object.sourceAddress ?? "";
     message.sourceZonepath = object.sourceZonepath ?? "";
     message.zonepath = object.zonepath ?? "";
+    message.grant = (object.grant !== undefined && object.grant !== null)
+      ? TransferGrant.fromPartial(object.grant)
+      : undefined;
     return message;
   },
 };
 
 function createBaseStreamArchiveFileOutRequest(): StreamArchiveFileOutRequest {
-  return { mutation: undefined, archivePath: "" };
+  return { mutation: undefined, archivePath: "", grant: undefined };
 }
 
 export const StreamArchiveFileOutRequest: MessageFns<StreamArchiveFileOutRequest> = {
@@ -8671,6 +9046,9 @@ export const StreamArchiveFileOutRequest: MessageFns<StreamArchiveFileOutRequest
     }
     if (message.archivePath !== "") {
       writer.uint32(18).string(message.archivePath);
+    }
+    if (message.grant !== undefined) {
+      TransferGrant.encode(message.grant, writer.uint32(26).fork()).join();
     }
     return writer;
   },
@@ -8704,6 +9082,14 @@ export const StreamArchiveFileOutRequest: MessageFns<StreamArchiveFileOutRequest
             message.archivePath = reader.string();
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.grant = TransferGrant.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -8724,6 +9110,7 @@ export const StreamArchiveFileOutRequest: MessageFns<StreamArchiveFileOutRequest
         : isSet(object.archive_path)
         ? globalThis.String(object.archive_path)
         : "",
+      grant: isSet(object.grant) ? TransferGrant.fromJSON(object.grant) : undefined,
     };
   },
 
@@ -8734,6 +9121,9 @@ export const StreamArchiveFileOutRequest: MessageFns<StreamArchiveFileOutRequest
     }
     if (message.archivePath !== "") {
       obj.archivePath = message.archivePath;
+    }
+    if (message.grant !== undefined) {
+      obj.grant = TransferGrant.toJSON(message.grant);
     }
     return obj;
   },
@@ -8747,6 +9137,9 @@ export const StreamArchiveFileOutRequest: MessageFns<StreamArchiveFileOutRequest
       ? Mutation.fromPartial(object.mutation)
       : undefined;
     message.archivePath = object.archivePath ?? "";
+    message.grant = (object.grant !== undefined && object.grant !== null)
+      ? TransferGrant.fromPartial(object.grant)
+      : undefined;
     return message;
   },
 };
@@ -8876,7 +9269,7 @@ export const StreamArchiveFileOutResponse: MessageFns<StreamArchiveFileOutRespon
 };
 
 function createBasePullArchiveFileRequest(): PullArchiveFileRequest {
-  return { mutation: undefined, sourceAddress: "", sourceArchivePath: "", archivePath: "" };
+  return { mutation: undefined, sourceAddress: "", sourceArchivePath: "", archivePath: "", grant: undefined };
 }
 
 export const PullArchiveFileRequest: MessageFns<PullArchiveFileRequest> = {
@@ -8892,6 +9285,9 @@ export const PullArchiveFileRequest: MessageFns<PullArchiveFileRequest> = {
     }
     if (message.archivePath !== "") {
       writer.uint32(34).string(message.archivePath);
+    }
+    if (message.grant !== undefined) {
+      TransferGrant.encode(message.grant, writer.uint32(42).fork()).join();
     }
     return writer;
   },
@@ -8941,6 +9337,14 @@ export const PullArchiveFileRequest: MessageFns<PullArchiveFileRequest> = {
             message.archivePath = reader.string();
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.grant = TransferGrant.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -8971,6 +9375,7 @@ export const PullArchiveFileRequest: MessageFns<PullArchiveFileRequest> = {
         : isSet(object.archive_path)
         ? globalThis.String(object.archive_path)
         : "",
+      grant: isSet(object.grant) ? TransferGrant.fromJSON(object.grant) : undefined,
     };
   },
 
@@ -8988,6 +9393,9 @@ export const PullArchiveFileRequest: MessageFns<PullArchiveFileRequest> = {
     if (message.archivePath !== "") {
       obj.archivePath = message.archivePath;
     }
+    if (message.grant !== undefined) {
+      obj.grant = TransferGrant.toJSON(message.grant);
+    }
     return obj;
   },
 
@@ -9002,6 +9410,9 @@ export const PullArchiveFileRequest: MessageFns<PullArchiveFileRequest> = {
     message.sourceAddress = object.sourceAddress ?? "";
     message.sourceArchivePath = object.sourceArchivePath ?? "";
     message.archivePath = object.archivePath ?? "";
+    message.grant = (object.grant !== undefined && object.grant !== null)
+      ? TransferGrant.fromPartial(object.grant)
+      : undefined;
     return message;
   },
 };
