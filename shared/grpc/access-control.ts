@@ -38,7 +38,8 @@ export interface AccessControl {
 }
 
 function roleList(roles: readonly Role[]): string {
-  return roles.length === 1 ? `a ${roles[0]} certificate` : `a certificate with role ${roles.slice(0, -1).join(', ')} or ${roles[roles.length - 1]}`;
+  if (roles.length > 1) return `a certificate with role ${roles.slice(0, -1).join(', ')} or ${roles[roles.length - 1]}`;
+  return `${/^[aeiou]/.test(roles[0]!) ? 'an' : 'a'} ${roles[0]} certificate`;
 }
 
 /** The refusal for CALLER on SERVICE/METHOD, or null when the call may go ahead. */
