@@ -15,11 +15,14 @@ import { destroyLab } from '../lab/create-lab.js';
 import { readLabConfig } from '../solsim/src/state/lab-config.js';
 import { startAgentLab } from '../support/agent-fixture.js';
 import { GenericClient, serviceMethods, type MethodDef } from './grpc-generic.js';
+import { LAB_COORDINATOR, labCredentials } from '../lab/lab-tls.js';
+import { tlsTargetOptions } from '../../shared/grpc/tls-credentials.js';
 import { fillHostile, hostileNumber, hostileString, isClearError, recordCounts } from './hostile-inputs.js';
 import { snapshotLab } from './lab-snapshot.js';
 
 const RUNS_PER_METHOD = Number(process.env.TWINZONE_FUZZ_RUNS ?? 6);
-const REFUSALS = new Set(['INVALID_ARGUMENT', 'NOT_FOUND', 'FAILED_PRECONDITION', 'OUT_OF_RANGE', 'RESOURCE_EXHAUSTED']);
+// PERMISSION_DENIED: the streams out are for peer agents with a transfer grant (README "Security"), so a caller's hostile stream request is refused by role first.
+const REFUSALS = new Set(['INVALID_ARGUMENT', 'NOT_FOUND', 'FAILED_PRECONDITION', 'OUT_OF_RANGE', 'RESOURCE_EXHAUSTED', 'PERMISSION_DENIED']);
 
 let dir: string;
 let client: GenericClient;
@@ -29,7 +32,8 @@ const counts = { requests: 0, refused: 0, clientEncoderRefused: 0, emptyAccepted
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'twinzone-fuzz-agent-'));
   await startAgentLab(dir);
-  client = new GenericClient(readLabConfig(dir).hosts.hostA!.agent!.address);
+  const expected = { role: 'agent', name: 'hostA' } as const;
+  client = new GenericClient(readLabConfig(dir).hosts.hostA!.agent!.address, labCredentials(dir, LAB_COORDINATOR, expected), tlsTargetOptions(expected));
 }, 120_000);
 
 afterAll(async () => {

@@ -14,6 +14,8 @@ import { createLab, destroyLab } from '../lab/create-lab.js';
 import { labUpWithCoordinator, type StartedCoordinator } from '../lab/processes.js';
 import { runCli } from '../campaign/cli.js';
 import { GenericClient, serviceMethods, type MethodDef } from './grpc-generic.js';
+import { LAB_OPERATOR, labCredentials } from '../lab/lab-tls.js';
+import { tlsTargetOptions } from '../../shared/grpc/tls-credentials.js';
 import { fillHostile, hostileNumber, hostileString, isClearError, recordCounts } from './hostile-inputs.js';
 import { countEvents, snapshotLab } from './lab-snapshot.js';
 
@@ -31,7 +33,7 @@ beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'twinzone-fuzz-control-'));
   await createLab(dir, 'bc-dr');
   ({ coordinator } = await labUpWithCoordinator(dir));
-  client = new GenericClient(coordinator.address);
+  client = new GenericClient(coordinator.address, labCredentials(dir, LAB_OPERATOR, { role: 'coordinator' }), tlsTargetOptions({ role: 'coordinator' }));
 }, 180_000);
 
 afterAll(async () => {

@@ -1,7 +1,7 @@
 // Calls any method of a ts-proto service definition by name over a plain grpc-js client,
 // unary or streaming, and returns the outcome (ok, or the gRPC status and message): the
 // bad-input suites drive every RPC the same way.
-import { Client, credentials, Metadata, status, type ServiceError } from '@grpc/grpc-js';
+import { Client, Metadata, status, type ChannelCredentials, type ChannelOptions, type ServiceError } from '@grpc/grpc-js';
 
 export interface MethodDef {
   path: string;
@@ -26,8 +26,9 @@ function failed(err: ServiceError | Error): Outcome {
 export class GenericClient {
   private readonly client: Client;
 
-  constructor(address: string) {
-    this.client = new Client(address, credentials.createInsecure(), { 'grpc.max_send_message_length': 16 * 1024 * 1024 });
+  /** The lab's daemons run mutual TLS: the caller's credentials (test/lab/lab-tls.ts) and target options. */
+  constructor(address: string, creds: ChannelCredentials, options: ChannelOptions = {}) {
+    this.client = new Client(address, creds, { 'grpc.max_send_message_length': 16 * 1024 * 1024, ...options });
   }
 
   close(): void {
