@@ -9,12 +9,14 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { credentials } from '@grpc/grpc-js';
 import { detectPlatformProfile } from '../agent/platform/platform-profile.js';
 import { AgentClient } from '../shared/gen/twinzone/v1/agent.js';
 import { unaryCall } from '../shared/grpc/unary-call.js';
 import { createLab, labEnv } from '../test/lab/create-lab.js';
 import { startAgent, stopAgent } from '../test/lab/processes.js';
+import { LAB_COORDINATOR, labCredentials, labIdentity } from '../test/lab/lab-tls.js';
+import { tlsTargetOptions } from '../shared/grpc/tls-credentials.js';
+import { signTransferGrant } from '../shared/tls/transfer-grant.js';
 import { round } from './bench-stats.js';
 import { benchTempDir, destroyBenchLab } from './bench-lab.js';
 import { peakRssMiB } from './process-cpu.js';
@@ -97,13 +99,16 @@ export async function measureArchiveTransfer(sizesMiB: number[], log: (s: string
       const files = buildArchiveTree(src, sizeMiB * MiB);
       const bytes = duBytes(src);
       const [a, b] = [await startAgent(dir, 'hostA'), await startAgent(dir, 'hostB')];
-      const clients = [a, b].map((x) => new AgentClient(x.address, credentials.createInsecure()));
+      // As the coordinator, over mutual TLS like production (test/lab/lab-tls.ts).
+      const clients = [a, b].map((x) => new AgentClient(x.address, labCredentials(dir, LAB_COORDINATOR, { role: 'agent', name: x.host }), tlsTargetOptions({ role: 'agent', name: x.host })));
+      const grant = (op: string, sourcePath: string) =>
+        signTransferGrant(labIdentity(dir, LAB_COORDINATOR), { sourceHost: 'hostA', targetHost: 'hostB', zone, zonepath: sourcePath, opId: `bench-${zone}-${op}`, epoch: 1 }, Date.now());
       const call = <R>(c: AgentClient, method: keyof AgentClient, req: unknown) => unaryCall<unknown, R>((c[method] as never as (...x: never[]) => unknown).bind(c) as never, req, { deadlineMs: 1_800_000 });
       const mutation = (op: string) => ({ opId: `bench-${zone}-${op}`, epoch: 1, dryRun: false, zone });
       try {
         await call(clients[1]!, 'prepareZonepath', { mutation: mutation('prepare'), zonepath: `/zones/${zone}`, zonesLofsSpecial: '', zonesLofsMountPoint: '', vfstab: [] });
         const t = performance.now();
-        await call(clients[1]!, 'pullZonepath', { mutation: mutation('pull'), sourceAddress: a.address, sourceZonepath: `/zones/${zone}`, zonepath: `/zones/${zone}` });
+        await call(clients[1]!, 'pullZonepath', { mutation: mutation('pull'), sourceAddress: a.address, sourceZonepath: `/zones/${zone}`, zonepath: `/zones/${zone}`, grant: grant('pull', `/zones/${zone}`) });
         const agentSeconds = (performance.now() - t) / 1000;
         sizes.push({
           sizeMiB,

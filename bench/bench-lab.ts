@@ -8,6 +8,7 @@ import path from 'node:path';
 import { Control } from '../coordinator/cli/control-client.js';
 import { createLab, destroyLab } from '../test/lab/create-lab.js';
 import { freeLoopbackPort } from '../test/lab/free-port.js';
+import { LAB_OPERATOR, labCredentials } from '../test/lab/lab-tls.js';
 import type { LabInventoryOptions } from '../test/lab/inventory.js';
 import { startAgent, startCoordinator, writeAgentConfig, writeCoordinatorConfig, type StartedAgent, type StartedCoordinator } from '../test/lab/processes.js';
 import { readLabConfig } from '../test/solsim/src/state/lab-config.js';
@@ -77,7 +78,8 @@ export async function upBenchLab(dir: string, o: BenchLabOptions = {}): Promise<
   const inventory = { ...o.inventory, healthCheck: { intervalMs: 6000, timeoutMs: 5000, ...o.inventory?.healthCheck } };
   patchJson(writeCoordinatorConfig(dir, { listen: address, inventory }), { logLevel: o.coordinatorLogLevel ?? 'info' });
   const coordinator = await startCoordinator(dir, { keepConfig: true, timeoutMs: 300_000 });
-  const control = new Control(coordinator.address);
+  // The lab operator's certificate: the lab runs mutual TLS (test/lab/lab-tls.ts).
+  const control = new Control(coordinator.address, labCredentials(dir, LAB_OPERATOR, { role: 'coordinator' }));
   return {
     dir,
     agents,
