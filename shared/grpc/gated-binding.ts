@@ -15,5 +15,5 @@ export function gatedBinding(binding: ServiceBinding, ready: Promise<unknown>): 
       }) as UntypedHandleCall,
     ]),
   );
-  return { definition: binding.definition, implementation };
+  return { ...binding, implementation };
 }

@@ -109,11 +109,12 @@ describe('security: mutual TLS and roles on every service', { timeout: 240_000 }
       const r = run(args);
       expect({ args, code: r.status, err: r.stderr }).toEqual({ args, code: 0, err: '' });
     }
+    // Refused before anything changed: exit 3 (coordinator/cli/exit-codes.ts).
     const down = run(['confirm-down', 'hostC']);
-    expect(down.status).toBe(1);
+    expect(down.status).toBe(3);
     expect(down.stderr).toContain('ConfirmDown refused for operator-readonly viewer: ConfirmDown needs an operator certificate');
     const sw = run(['switchover', 'db01', '--to', 'hostB', '--json']);
-    expect(sw.status).toBe(1);
+    expect(sw.status).toBe(3);
     expect(JSON.parse(sw.stdout).error.code).toBe('PERMISSION_DENIED');
     const mine = await lab.cliJson<{ events: { what: string; result: string; details: Record<string, string> }[] }>(['events', '--who', 'viewer']);
     expect(mine.json.events).toContainEqual(expect.objectContaining({ what: 'twinzone.v1.Control/ConfirmDown', result: 'refused' }));
