@@ -165,8 +165,14 @@ describe('zonepath archives between agents', () => {
     // The copy between the hosts: hostB pulls the file from hostA's agent.
     const agents = readLabConfig(lab.dir).hosts;
     const source = agents.hostA!.agent!.address;
-    const copyMutation = mut('filecopy');
-    const copied = await rpc(lab, 'hostB', 'pullArchiveFile', { ...copyMutation, sourceAddress: source, sourceArchivePath: '/var/tmp/db01.pax', archivePath: '/var/tmp/db01.pax' });
+    // Each copy carries the coordinator's grant naming hostB (its path claim is the source file).
+    const copyFrom = (sourceArchivePath: string, archivePath: string) => {
+      const m = mut('filecopy');
+      return { ...m, sourceAddress: source, sourceArchivePath, archivePath, grant: lab.grant('hostA', 'hostB', { mutation: m.mutation, sourceZonepath: sourceArchivePath }) };
+    };
+    const copyRequest = copyFrom('/var/tmp/db01.pax', '/var/tmp/db01.pax');
+    const copyMutation = { mutation: copyRequest.mutation };
+    const copied = await rpc(lab, 'hostB', 'pullArchiveFile', copyRequest);
     expect(copied.summary).toMatchObject({ bytes: created.summary.bytes, sha256: created.summary.sha256 });
     expect(copied.peerSummary.sha256).toBe(created.summary.sha256);
     // Its progress stays readable by op id for the coordinator's last poll.
@@ -174,8 +180,8 @@ describe('zonepath archives between agents', () => {
     expect(progress).toMatchObject({ bytes: created.summary.bytes, totalBytes: created.summary.bytes, finished: true });
     expect((await refusal(rpc(lab, 'hostB', 'getTransferProgress', { opId: 'never-ran-1' }))).code).toBe('OP_NOT_FOUND');
     // Never over an existing file, never from a missing one; neither leaves a partial copy.
-    expect((await refusal(rpc(lab, 'hostB', 'pullArchiveFile', { ...mut('filecopy'), sourceAddress: source, sourceArchivePath: '/var/tmp/db01.pax', archivePath: '/var/tmp/db01.pax' }))).code).toBe('PRECONDITION_FAILED');
-    const missing = await refusal(rpc(lab, 'hostB', 'pullArchiveFile', { ...mut('filecopy'), sourceAddress: source, sourceArchivePath: '/var/tmp/nosuch.pax', archivePath: '/var/tmp/other.pax' }));
+    expect((await refusal(rpc(lab, 'hostB', 'pullArchiveFile', copyFrom('/var/tmp/db01.pax', '/var/tmp/db01.pax')))).code).toBe('PRECONDITION_FAILED');
+    const missing = await refusal(rpc(lab, 'hostB', 'pullArchiveFile', copyFrom('/var/tmp/nosuch.pax', '/var/tmp/other.pax')));
     expect(missing).toMatchObject({ code: 'PRECONDITION_FAILED' });
     expect(missing.message).toContain('/var/tmp/nosuch.pax');
     expect(fs.readdirSync(path.join(lab.env('hostB').root, 'var/tmp')).filter((n) => n.includes('partial') || n === 'other.pax')).toEqual([]);
@@ -185,7 +191,10 @@ describe('zonepath archives between agents', () => {
     expect(fs.readFileSync(path.join(lab.env('hostB').root, 'zones/filecopy/root/etc/release'), 'utf8')).toContain('Solaris 8');
     // A pull into a zonepath that is not empty is refused before anything is read, and
     // the half-opened stream from the source does not take the agent down.
-    const refusedPull = await refusal(rpc(lab, 'hostB', 'pullZonepath', { ...mut('filecopy'), sourceAddress: source, sourceZonepath: '/zones/db01', zonepath: '/zones/filecopy' }));
+    const again = mut('filecopy');
+    const refusedPull = await refusal(
+      rpc(lab, 'hostB', 'pullZonepath', { ...again, sourceAddress: source, sourceZonepath: '/zones/db01', zonepath: '/zones/filecopy', grant: lab.grant('hostA', 'hostB', { mutation: again.mutation, sourceZonepath: '/zones/db01' }) }),
+    );
     expect(refusedPull.code).toBe('PRECONDITION_FAILED');
     expect((await rpc(lab, 'hostB', 'getZone', { zone: 'filecopy' }).catch((e: { code: string }) => e)).code).not.toBe('AGENT_UNREACHABLE');
     // An archive is never overwritten.
