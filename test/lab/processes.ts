@@ -131,6 +131,33 @@ function spawnDaemon(what: string, args: string[], logFile: string, timeoutMs: n
   });
 }
 
+/**
+ * Waits until the daemon PID's log (from byte FROM on) has a line whose msg is MSG: the
+ * coordinator listens at once (agents renew during a resume) but answers Control calls
+ * only after "control calls accepted".
+ */
+async function waitForLogLine(logFile: string, pid: number, msg: string, timeoutMs: number): Promise<void> {
+  const started = Date.now();
+  for (;;) {
+    const found = fs
+      .readFileSync(logFile, 'utf8')
+      .split('\n')
+      .some((line) => {
+        if (!line.startsWith('{')) return false;
+        try {
+          const rec = JSON.parse(line) as { msg?: string; pid?: number };
+          return rec.msg === msg && rec.pid === pid;
+        } catch {
+          return false;
+        }
+      });
+    if (found) return;
+    if (!processAlive(pid)) throw new LabError(`daemon ${pid} exited before "${msg}" (log: ${logFile})`);
+    if (Date.now() - started > timeoutMs) throw new LabError(`daemon ${pid} did not log "${msg}" within ${timeoutMs} ms (log: ${logFile})`);
+    await new Promise((r) => setTimeout(r, LOG_POLL_MS));
+  }
+}
+
 /** Starts the agent of one host and waits until it listens. */
 export async function startAgent(labDir: string, host: string, opts: { timeoutMs?: number; keepConfig?: boolean; coordinator?: string } = {}): Promise<StartedAgent> {
   const lab = path.resolve(labDir);
@@ -247,6 +274,8 @@ export async function labUpWithCoordinator(labDir: string): Promise<{ agents: St
   const address = `127.0.0.1:${await freeLoopbackPort()}`;
   const agents = await labUp(labDir, { coordinator: address });
   const coordinator = await startCoordinator(labDir, { listen: address });
+  // A fresh lab is ready once running zones are adopted (leased to their hosts).
+  await waitForLogLine(coordinator.log, coordinator.pid, 'control calls accepted', 60_000);
   return { agents, coordinator };
 }
 
