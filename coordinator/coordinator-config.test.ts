@@ -33,6 +33,8 @@ describe('coordinator configuration', () => {
       logLevel: 'info',
       metrics: null,
       http: null,
+      // Mutual TLS by default, with the identity in /etc/twinzone/tls (README "Security").
+      tls: { insecure: false, location: { dir: '/etc/twinzone/tls', name: 'coordinator' } },
     });
   });
 

@@ -18,6 +18,7 @@ import { campaignPreset } from '../lab/presets/campaign.js';
 import { agentConfigPath, coordinatorDir, labAgentsDown, startAgent, startCoordinator, stopCoordinator, writeAgentConfig } from '../lab/processes.js';
 import { stopLabAsync } from '../lab/create-lab.js';
 import { readLabConfig } from '../solsim/src/state/lab-config.js';
+import { LAB_COORDINATOR, labTlsDir } from '../lab/lab-tls.js';
 
 /** The coordinator's proxy is keyed by this name; agents' proxies by host. */
 export const COORDINATOR = 'coordinator';
@@ -83,7 +84,7 @@ async function startDaemons(dir: string, opts: CampaignLabOptions, proxies: Map<
   fs.mkdirSync(coordinatorDir(dir), { recursive: true });
   fs.writeFileSync(
     path.join(coordinatorDir(dir), 'coordinator.json'),
-    JSON.stringify({ listen: coordinatorListen, inventory: inventoryFile, leases: { marginMs: 1_000, graceMs: 5_000 }, logLevel: 'info' }, null, 2) + '\n',
+    JSON.stringify({ listen: coordinatorListen, inventory: inventoryFile, leases: { marginMs: 1_000, graceMs: 5_000 }, logLevel: 'info', tls: { dir: labTlsDir(dir), name: LAB_COORDINATOR } }, null, 2) + '\n',
   );
   const coordinator = await startCoordinator(dir, { keepConfig: true });
   return { dir, hosts, proxies, coordinatorAddress: coordinator.address, db: coordinator.db, policy: opts.policy };
