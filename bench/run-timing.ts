@@ -5,7 +5,7 @@
 // which is orchestration: gRPC round trips, journal writes, lease transactions, waits.
 import { performance } from 'node:perf_hooks';
 import type { Control } from '../coordinator/cli/control-client.js';
-import type { RunProgress, RunRequest } from '../shared/gen/twinzone/v1/control.js';
+import { RunRequest, type RunProgress } from '../shared/gen/twinzone/v1/control.js';
 import { sum } from './bench-stats.js';
 
 export interface StepTiming {
@@ -44,7 +44,7 @@ export async function timeRun(control: Control, run: Partial<RunRequest>): Promi
 
 /** The run's timing and its progress messages as they came. */
 export async function timeRunEvents(control: Control, run: Partial<RunRequest>): Promise<{ timing: RunTiming; events: RunProgress[] }> {
-  const request: RunRequest = { kind: 0, zone: '', targetHost: '', site: '', viaFile: '', ...run };
+  const request: RunRequest = RunRequest.fromPartial(run);
   const startedEpochMs = Date.now();
   const startedAt = performance.now();
   const events: RunProgress[] = [];

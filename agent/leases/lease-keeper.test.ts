@@ -22,7 +22,7 @@ const SLICE = TTL / 4;
 
 const db01Lease = (policy = LossPolicy.LOSS_POLICY_HALT): HostLease => ({
   zone: 'db01', epoch: 7, ttlMs: TTL, remainingMs: TTL, lossPolicy: policy,
-  storageKind: 'vxdg', storageGroup: 'dbdg', mountPoints: ['/data/db01'],
+  storageKind: 'vxdg', storageGroup: 'dbdg', mountPoints: ['/data/db01'], checks: [],
 });
 
 const zoneList = (state: string): ScriptedReply => ({

@@ -89,10 +89,10 @@ describe('rendering', () => {
             { host: 'hostA', role: 'primary', state: ZoneState.ZONE_STATE_RUNNING },
             { host: 'hostB', role: 'bc', state: ZoneState.ZONE_STATE_CONFIGURED },
           ],
-          activeRun: '',
+          activeRun: '', probes: [], frozen: false, frozenReason: '', frozenBy: '',
         },
       ],
-      hosts: [{ host: 'hostA', site: 'dc1', address: '127.0.0.1:1', reachable: true, confirmedDown: false, lastRenewalAgeMs: 0 }],
+      hosts: [{ host: 'hostA', site: 'dc1', address: '127.0.0.1:1', reachable: true, confirmedDown: false, lastRenewalAgeMs: 0, health: 'ok' }],
     });
     expect(text).toContain('db01  hostA    held   hostA   3      in 12.0 s  hostA(primary):running hostB(bc):configured  -');
     expect(text).toContain('hostA  dc1   127.0.0.1:1  yes');

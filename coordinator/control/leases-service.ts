@@ -111,6 +111,7 @@ export class LeasesEdge {
           storageGroup: group?.name ?? '',
           // Deepest first, so a nested mount point comes off before its parent.
           mountPoints: (group?.volumes.map((v) => v.mountPoint) ?? []).sort((a, b) => b.length - a.length),
+          checks: [],
         };
       });
     return { leases, renewIntervalMs: this.intervalFor(leases.map((l) => l.zone)) };

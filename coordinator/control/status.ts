@@ -27,6 +27,10 @@ export async function getStatus(deps: ControlDeps, zoneFilter: string, signal?: 
       state: locations.unanswered.has(t.host) ? ZoneState.ZONE_STATE_UNSPECIFIED : (locations.states.get(z.name)?.get(t.host) ?? ZoneState.ZONE_STATE_UNSPECIFIED),
     })),
     activeRun: deps.store.runs.unfinishedForZone(z.name)?.id ?? '',
+    probes: [],
+    frozen: false,
+    frozenReason: '',
+    frozenBy: '',
   }));
 
   const hostStatus: HostStatus[] = deps.store.hosts.list().map((h) => ({
@@ -37,6 +41,7 @@ export async function getStatus(deps: ControlDeps, zoneFilter: string, signal?: 
     confirmedDown: h.confirmedDownAtMs !== null,
     // Renewals arrive through the Leases service; until a host renews this stays 0.
     lastRenewalAgeMs: 0,
+    health: '',
   }));
   return { zones: zoneStatus, hosts: hostStatus };
 }

@@ -6,6 +6,7 @@ import type Database from 'better-sqlite3';
 import { TwinzoneError } from '../../shared/errors/twinzone-error.js';
 import { sql as initial } from './migrations/001-initial.js';
 import { sql as siteDisasters } from './migrations/002-site-disasters.js';
+import { sql as automation } from './migrations/003-automation.js';
 
 export interface Migration {
   version: number;
@@ -17,6 +18,7 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: '001-initial', sql: initial },
   { version: 2, name: '002-site-disasters', sql: siteDisasters },
+  { version: 3, name: '003-automation', sql: automation },
 ];
 
 export interface MigrationReport {

@@ -1,5 +1,5 @@
 // The run kinds as the CLI names them, and the RunRequest a command line makes.
-import { RunKind, type RunRequest } from '../../../shared/gen/twinzone/v1/control.js';
+import { RunKind, RunRequest } from '../../../shared/gen/twinzone/v1/control.js';
 import { UsageError, type ParsedArgs } from '../cli-args.js';
 
 export const KIND_WORDS: Record<string, RunKind> = {
@@ -25,5 +25,5 @@ export function runRequest(kind: RunKind, zone: string, args: ParsedArgs, usage:
   if (!dr && site) throw new UsageError(`--site is only for DR runs (dr-switchover, dr-failover); usage: ${usage}`);
   const viaFile = args.options['--via-file'] ?? '';
   if (viaFile && kind !== RunKind.RUN_KIND_MIGRATE) throw new UsageError(`--via-file is only for migrate; usage: ${usage}`);
-  return { kind, zone, targetHost: args.options['--to'] ?? '', site, viaFile };
+  return RunRequest.fromPartial({ kind, zone, targetHost: args.options['--to'] ?? '', site, viaFile });
 }

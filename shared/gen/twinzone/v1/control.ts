@@ -40,6 +40,18 @@ export enum RunKind {
   RUN_KIND_FALLBACK = 4,
   RUN_KIND_DR_SWITCHOVER = 5,
   RUN_KIND_DR_FAILOVER = 6,
+  /**
+   * RUN_KIND_UPGRADE - Snapshot the data, switch over to the patched twin, watch a probation period, fall
+   * back (and optionally roll the data back) on failure.
+   */
+  RUN_KIND_UPGRADE = 7,
+  /** RUN_KIND_DRILL - Boot a clone of the DR replica under another name and address, check, clean up. */
+  RUN_KIND_DRILL = 8,
+  /**
+   * RUN_KIND_RESTART - Restart in place on the holder (halt, boot): automation's first answer to a sick
+   * application.
+   */
+  RUN_KIND_RESTART = 9,
   UNRECOGNIZED = -1,
 }
 
@@ -66,6 +78,15 @@ export function runKindFromJSON(object: any): RunKind {
     case 6:
     case "RUN_KIND_DR_FAILOVER":
       return RunKind.RUN_KIND_DR_FAILOVER;
+    case 7:
+    case "RUN_KIND_UPGRADE":
+      return RunKind.RUN_KIND_UPGRADE;
+    case 8:
+    case "RUN_KIND_DRILL":
+      return RunKind.RUN_KIND_DRILL;
+    case 9:
+    case "RUN_KIND_RESTART":
+      return RunKind.RUN_KIND_RESTART;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -89,6 +110,12 @@ export function runKindToJSON(object: RunKind): string {
       return "RUN_KIND_DR_SWITCHOVER";
     case RunKind.RUN_KIND_DR_FAILOVER:
       return "RUN_KIND_DR_FAILOVER";
+    case RunKind.RUN_KIND_UPGRADE:
+      return "RUN_KIND_UPGRADE";
+    case RunKind.RUN_KIND_DRILL:
+      return "RUN_KIND_DRILL";
+    case RunKind.RUN_KIND_RESTART:
+      return "RUN_KIND_RESTART";
     case RunKind.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";
@@ -124,6 +151,25 @@ export interface ZoneStatus {
   twins: TwinStatus[];
   /** The zone's unfinished run, if any. */
   activeRun: string;
+  /** The latest result of each health check, per host that reports it. */
+  probes: ProbeStatus[];
+  /** Frozen zones get no automatic run (twinzone freeze / the flapping rule). */
+  frozen: boolean;
+  frozenReason: string;
+  frozenBy: string;
+}
+
+export interface ProbeStatus {
+  host: string;
+  /** The check's name (zone-state, tcp, http, zlogin, or the inventory's name). */
+  check: string;
+  healthy: boolean;
+  detail: string;
+  /** How many results in a row had this outcome. */
+  streak: number;
+  /** When the agent ran it (its clock) and how long ago the coordinator received it. */
+  atMs: number;
+  ageMs: number;
 }
 
 export interface HostStatus {
@@ -134,6 +180,8 @@ export interface HostStatus {
   confirmedDown: boolean;
   /** Since the host's last lease renewal; 0 when it never renewed. */
   lastRenewalAgeMs: number;
+  /** ok, suspect (missed renewals), dead (its leases expired), unknown (never heard). */
+  health: string;
 }
 
 export interface GetStatusResponse {
@@ -150,6 +198,16 @@ export interface RunRequest {
   site: string;
   /** For migrate: keep the archive-file method, with the archive at this path. */
   viaFile: string;
+  /** For upgrade: how long the new holder must stay healthy before the run succeeds. */
+  probationMs: number;
+  /** For upgrade: on a failed probation, also roll the data back to the snapshot. */
+  rollbackData: boolean;
+  /** For upgrade: keep the data snapshot after a successful probation (default: destroy). */
+  keepSnapshot: boolean;
+  /** For drill: remove a drill left behind instead of starting one. */
+  cleanup: boolean;
+  /** Why the run starts (automation records the decision here; operators may too). */
+  reason: string;
 }
 
 export interface PlannedCommand {
@@ -272,6 +330,62 @@ export interface DeclareDisasterResponse {
   /** Who declared the site lost and when (the first declaration stands); 0 after a clear. */
   declaredBy: string;
   declaredAtMs: number;
+}
+
+export interface SetFreezeRequest {
+  /** One zone, or every zone with all=true. */
+  zone: string;
+  all: boolean;
+  /** true: freeze; false: unfreeze. */
+  frozen: boolean;
+  reason: string;
+}
+
+export interface SetFreezeResponse {
+  /** The zones whose freeze changed. */
+  zones: string[];
+}
+
+export interface StartSiteRunRequest {
+  /** RUN_KIND_DR_FAILOVER or RUN_KIND_DR_SWITCHOVER. */
+  kind: RunKind;
+  /** The site the zones leave. */
+  fromSite: string;
+  /** The site they go to (empty: each zone's DR twin's site). */
+  toSite: string;
+  /** Runs at once inside a wave (0: the coordinator's default). */
+  concurrency: number;
+  reason: string;
+}
+
+export interface WaveStarted {
+  priority: number;
+  zones: string[];
+}
+
+export interface WaveFinished {
+  priority: number;
+  succeeded: string[];
+  failed: string[];
+  durationMs: number;
+}
+
+export interface SiteRunFinished {
+  /** succeeded (every zone moved and healthy), failed (some did not), refused. */
+  state: string;
+  reason: string;
+  succeeded: string[];
+  failed: string[];
+}
+
+export interface StartSiteRunResponse {
+  atMs: number;
+  event:
+    | { $case: "waveStarted"; value: WaveStarted }
+    | { $case: "run"; value: RunProgress }
+    | { $case: "waveFinished"; value: WaveFinished }
+    | { $case: "finished"; value: SiteRunFinished }
+    | undefined;
 }
 
 export interface ConfirmDownRequest {
@@ -668,7 +782,17 @@ export const TwinStatus: MessageFns<TwinStatus> = {
 };
 
 function createBaseZoneStatus(): ZoneStatus {
-  return { zone: "", liveHost: "", lease: undefined, twins: [], activeRun: "" };
+  return {
+    zone: "",
+    liveHost: "",
+    lease: undefined,
+    twins: [],
+    activeRun: "",
+    probes: [],
+    frozen: false,
+    frozenReason: "",
+    frozenBy: "",
+  };
 }
 
 export const ZoneStatus: MessageFns<ZoneStatus> = {
@@ -687,6 +811,18 @@ export const ZoneStatus: MessageFns<ZoneStatus> = {
     }
     if (message.activeRun !== "") {
       writer.uint32(42).string(message.activeRun);
+    }
+    for (const v of message.probes) {
+      ProbeStatus.encode(v!, writer.uint32(50).fork()).join();
+    }
+    if (message.frozen !== false) {
+      writer.uint32(56).bool(message.frozen);
+    }
+    if (message.frozenReason !== "") {
+      writer.uint32(66).string(message.frozenReason);
+    }
+    if (message.frozenBy !== "") {
+      writer.uint32(74).string(message.frozenBy);
     }
     return writer;
   },
@@ -744,6 +880,38 @@ export const ZoneStatus: MessageFns<ZoneStatus> = {
             message.activeRun = reader.string();
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.probes.push(ProbeStatus.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.frozen = reader.bool();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.frozenReason = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.frozenBy = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -771,6 +939,18 @@ export const ZoneStatus: MessageFns<ZoneStatus> = {
         : isSet(object.active_run)
         ? globalThis.String(object.active_run)
         : "",
+      probes: globalThis.Array.isArray(object?.probes) ? object.probes.map((e: any) => ProbeStatus.fromJSON(e)) : [],
+      frozen: isSet(object.frozen) ? globalThis.Boolean(object.frozen) : false,
+      frozenReason: isSet(object.frozenReason)
+        ? globalThis.String(object.frozenReason)
+        : isSet(object.frozen_reason)
+        ? globalThis.String(object.frozen_reason)
+        : "",
+      frozenBy: isSet(object.frozenBy)
+        ? globalThis.String(object.frozenBy)
+        : isSet(object.frozen_by)
+        ? globalThis.String(object.frozen_by)
+        : "",
     };
   },
 
@@ -791,6 +971,18 @@ export const ZoneStatus: MessageFns<ZoneStatus> = {
     if (message.activeRun !== "") {
       obj.activeRun = message.activeRun;
     }
+    if (message.probes?.length) {
+      obj.probes = message.probes.map((e) => ProbeStatus.toJSON(e));
+    }
+    if (message.frozen !== false) {
+      obj.frozen = message.frozen;
+    }
+    if (message.frozenReason !== "") {
+      obj.frozenReason = message.frozenReason;
+    }
+    if (message.frozenBy !== "") {
+      obj.frozenBy = message.frozenBy;
+    }
     return obj;
   },
 
@@ -806,12 +998,189 @@ export const ZoneStatus: MessageFns<ZoneStatus> = {
       : undefined;
     message.twins = object.twins?.map((e) => TwinStatus.fromPartial(e)) || [];
     message.activeRun = object.activeRun ?? "";
+    message.probes = object.probes?.map((e) => ProbeStatus.fromPartial(e)) || [];
+    message.frozen = object.frozen ?? false;
+    message.frozenReason = object.frozenReason ?? "";
+    message.frozenBy = object.frozenBy ?? "";
+    return message;
+  },
+};
+
+function createBaseProbeStatus(): ProbeStatus {
+  return { host: "", check: "", healthy: false, detail: "", streak: 0, atMs: 0, ageMs: 0 };
+}
+
+export const ProbeStatus: MessageFns<ProbeStatus> = {
+  encode(message: ProbeStatus, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.host !== "") {
+      writer.uint32(10).string(message.host);
+    }
+    if (message.check !== "") {
+      writer.uint32(18).string(message.check);
+    }
+    if (message.healthy !== false) {
+      writer.uint32(24).bool(message.healthy);
+    }
+    if (message.detail !== "") {
+      writer.uint32(34).string(message.detail);
+    }
+    if (message.streak !== 0) {
+      writer.uint32(40).uint32(message.streak);
+    }
+    if (message.atMs !== 0) {
+      writer.uint32(48).uint64(message.atMs);
+    }
+    if (message.ageMs !== 0) {
+      writer.uint32(56).uint64(message.ageMs);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ProbeStatus {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseProbeStatus();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.host = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.check = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.healthy = reader.bool();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.detail = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.streak = reader.uint32();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.atMs = longToNumber(reader.uint64());
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.ageMs = longToNumber(reader.uint64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ProbeStatus {
+    return {
+      host: isSet(object.host) ? globalThis.String(object.host) : "",
+      check: isSet(object.check) ? globalThis.String(object.check) : "",
+      healthy: isSet(object.healthy) ? globalThis.Boolean(object.healthy) : false,
+      detail: isSet(object.detail) ? globalThis.String(object.detail) : "",
+      streak: isSet(object.streak) ? globalThis.Number(object.streak) : 0,
+      atMs: isSet(object.atMs)
+        ? globalThis.Number(object.atMs)
+        : isSet(object.at_ms)
+        ? globalThis.Number(object.at_ms)
+        : 0,
+      ageMs: isSet(object.ageMs)
+        ? globalThis.Number(object.ageMs)
+        : isSet(object.age_ms)
+        ? globalThis.Number(object.age_ms)
+        : 0,
+    };
+  },
+
+  toJSON(message: ProbeStatus): unknown {
+    const obj: any = {};
+    if (message.host !== "") {
+      obj.host = message.host;
+    }
+    if (message.check !== "") {
+      obj.check = message.check;
+    }
+    if (message.healthy !== false) {
+      obj.healthy = message.healthy;
+    }
+    if (message.detail !== "") {
+      obj.detail = message.detail;
+    }
+    if (message.streak !== 0) {
+      obj.streak = Math.round(message.streak);
+    }
+    if (message.atMs !== 0) {
+      obj.atMs = Math.round(message.atMs);
+    }
+    if (message.ageMs !== 0) {
+      obj.ageMs = Math.round(message.ageMs);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ProbeStatus>): ProbeStatus {
+    return ProbeStatus.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ProbeStatus>): ProbeStatus {
+    const message = createBaseProbeStatus();
+    message.host = object.host ?? "";
+    message.check = object.check ?? "";
+    message.healthy = object.healthy ?? false;
+    message.detail = object.detail ?? "";
+    message.streak = object.streak ?? 0;
+    message.atMs = object.atMs ?? 0;
+    message.ageMs = object.ageMs ?? 0;
     return message;
   },
 };
 
 function createBaseHostStatus(): HostStatus {
-  return { host: "", site: "", address: "", reachable: false, confirmedDown: false, lastRenewalAgeMs: 0 };
+  return { host: "", site: "", address: "", reachable: false, confirmedDown: false, lastRenewalAgeMs: 0, health: "" };
 }
 
 export const HostStatus: MessageFns<HostStatus> = {
@@ -833,6 +1202,9 @@ export const HostStatus: MessageFns<HostStatus> = {
     }
     if (message.lastRenewalAgeMs !== 0) {
       writer.uint32(48).uint64(message.lastRenewalAgeMs);
+    }
+    if (message.health !== "") {
+      writer.uint32(58).string(message.health);
     }
     return writer;
   },
@@ -898,6 +1270,14 @@ export const HostStatus: MessageFns<HostStatus> = {
             message.lastRenewalAgeMs = longToNumber(reader.uint64());
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.health = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -926,6 +1306,7 @@ export const HostStatus: MessageFns<HostStatus> = {
         : isSet(object.last_renewal_age_ms)
         ? globalThis.Number(object.last_renewal_age_ms)
         : 0,
+      health: isSet(object.health) ? globalThis.String(object.health) : "",
     };
   },
 
@@ -949,6 +1330,9 @@ export const HostStatus: MessageFns<HostStatus> = {
     if (message.lastRenewalAgeMs !== 0) {
       obj.lastRenewalAgeMs = Math.round(message.lastRenewalAgeMs);
     }
+    if (message.health !== "") {
+      obj.health = message.health;
+    }
     return obj;
   },
 
@@ -963,6 +1347,7 @@ export const HostStatus: MessageFns<HostStatus> = {
     message.reachable = object.reachable ?? false;
     message.confirmedDown = object.confirmedDown ?? false;
     message.lastRenewalAgeMs = object.lastRenewalAgeMs ?? 0;
+    message.health = object.health ?? "";
     return message;
   },
 };
@@ -1053,7 +1438,18 @@ export const GetStatusResponse: MessageFns<GetStatusResponse> = {
 };
 
 function createBaseRunRequest(): RunRequest {
-  return { kind: 0, zone: "", targetHost: "", site: "", viaFile: "" };
+  return {
+    kind: 0,
+    zone: "",
+    targetHost: "",
+    site: "",
+    viaFile: "",
+    probationMs: 0,
+    rollbackData: false,
+    keepSnapshot: false,
+    cleanup: false,
+    reason: "",
+  };
 }
 
 export const RunRequest: MessageFns<RunRequest> = {
@@ -1072,6 +1468,21 @@ export const RunRequest: MessageFns<RunRequest> = {
     }
     if (message.viaFile !== "") {
       writer.uint32(42).string(message.viaFile);
+    }
+    if (message.probationMs !== 0) {
+      writer.uint32(48).uint64(message.probationMs);
+    }
+    if (message.rollbackData !== false) {
+      writer.uint32(56).bool(message.rollbackData);
+    }
+    if (message.keepSnapshot !== false) {
+      writer.uint32(64).bool(message.keepSnapshot);
+    }
+    if (message.cleanup !== false) {
+      writer.uint32(72).bool(message.cleanup);
+    }
+    if (message.reason !== "") {
+      writer.uint32(82).string(message.reason);
     }
     return writer;
   },
@@ -1129,6 +1540,46 @@ export const RunRequest: MessageFns<RunRequest> = {
             message.viaFile = reader.string();
             continue;
           }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.probationMs = longToNumber(reader.uint64());
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.rollbackData = reader.bool();
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.keepSnapshot = reader.bool();
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.cleanup = reader.bool();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1156,6 +1607,23 @@ export const RunRequest: MessageFns<RunRequest> = {
         : isSet(object.via_file)
         ? globalThis.String(object.via_file)
         : "",
+      probationMs: isSet(object.probationMs)
+        ? globalThis.Number(object.probationMs)
+        : isSet(object.probation_ms)
+        ? globalThis.Number(object.probation_ms)
+        : 0,
+      rollbackData: isSet(object.rollbackData)
+        ? globalThis.Boolean(object.rollbackData)
+        : isSet(object.rollback_data)
+        ? globalThis.Boolean(object.rollback_data)
+        : false,
+      keepSnapshot: isSet(object.keepSnapshot)
+        ? globalThis.Boolean(object.keepSnapshot)
+        : isSet(object.keep_snapshot)
+        ? globalThis.Boolean(object.keep_snapshot)
+        : false,
+      cleanup: isSet(object.cleanup) ? globalThis.Boolean(object.cleanup) : false,
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
     };
   },
 
@@ -1176,6 +1644,21 @@ export const RunRequest: MessageFns<RunRequest> = {
     if (message.viaFile !== "") {
       obj.viaFile = message.viaFile;
     }
+    if (message.probationMs !== 0) {
+      obj.probationMs = Math.round(message.probationMs);
+    }
+    if (message.rollbackData !== false) {
+      obj.rollbackData = message.rollbackData;
+    }
+    if (message.keepSnapshot !== false) {
+      obj.keepSnapshot = message.keepSnapshot;
+    }
+    if (message.cleanup !== false) {
+      obj.cleanup = message.cleanup;
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
     return obj;
   },
 
@@ -1189,6 +1672,11 @@ export const RunRequest: MessageFns<RunRequest> = {
     message.targetHost = object.targetHost ?? "";
     message.site = object.site ?? "";
     message.viaFile = object.viaFile ?? "";
+    message.probationMs = object.probationMs ?? 0;
+    message.rollbackData = object.rollbackData ?? false;
+    message.keepSnapshot = object.keepSnapshot ?? false;
+    message.cleanup = object.cleanup ?? false;
+    message.reason = object.reason ?? "";
     return message;
   },
 };
@@ -3205,6 +3693,825 @@ export const DeclareDisasterResponse: MessageFns<DeclareDisasterResponse> = {
   },
 };
 
+function createBaseSetFreezeRequest(): SetFreezeRequest {
+  return { zone: "", all: false, frozen: false, reason: "" };
+}
+
+export const SetFreezeRequest: MessageFns<SetFreezeRequest> = {
+  encode(message: SetFreezeRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.zone !== "") {
+      writer.uint32(10).string(message.zone);
+    }
+    if (message.all !== false) {
+      writer.uint32(16).bool(message.all);
+    }
+    if (message.frozen !== false) {
+      writer.uint32(24).bool(message.frozen);
+    }
+    if (message.reason !== "") {
+      writer.uint32(34).string(message.reason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetFreezeRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetFreezeRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.zone = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.all = reader.bool();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.frozen = reader.bool();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SetFreezeRequest {
+    return {
+      zone: isSet(object.zone) ? globalThis.String(object.zone) : "",
+      all: isSet(object.all) ? globalThis.Boolean(object.all) : false,
+      frozen: isSet(object.frozen) ? globalThis.Boolean(object.frozen) : false,
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+    };
+  },
+
+  toJSON(message: SetFreezeRequest): unknown {
+    const obj: any = {};
+    if (message.zone !== "") {
+      obj.zone = message.zone;
+    }
+    if (message.all !== false) {
+      obj.all = message.all;
+    }
+    if (message.frozen !== false) {
+      obj.frozen = message.frozen;
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<SetFreezeRequest>): SetFreezeRequest {
+    return SetFreezeRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<SetFreezeRequest>): SetFreezeRequest {
+    const message = createBaseSetFreezeRequest();
+    message.zone = object.zone ?? "";
+    message.all = object.all ?? false;
+    message.frozen = object.frozen ?? false;
+    message.reason = object.reason ?? "";
+    return message;
+  },
+};
+
+function createBaseSetFreezeResponse(): SetFreezeResponse {
+  return { zones: [] };
+}
+
+export const SetFreezeResponse: MessageFns<SetFreezeResponse> = {
+  encode(message: SetFreezeResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.zones) {
+      writer.uint32(10).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetFreezeResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetFreezeResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.zones.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SetFreezeResponse {
+    return { zones: globalThis.Array.isArray(object?.zones) ? object.zones.map((e: any) => globalThis.String(e)) : [] };
+  },
+
+  toJSON(message: SetFreezeResponse): unknown {
+    const obj: any = {};
+    if (message.zones?.length) {
+      obj.zones = message.zones;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<SetFreezeResponse>): SetFreezeResponse {
+    return SetFreezeResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<SetFreezeResponse>): SetFreezeResponse {
+    const message = createBaseSetFreezeResponse();
+    message.zones = object.zones?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseStartSiteRunRequest(): StartSiteRunRequest {
+  return { kind: 0, fromSite: "", toSite: "", concurrency: 0, reason: "" };
+}
+
+export const StartSiteRunRequest: MessageFns<StartSiteRunRequest> = {
+  encode(message: StartSiteRunRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.kind !== 0) {
+      writer.uint32(8).int32(message.kind);
+    }
+    if (message.fromSite !== "") {
+      writer.uint32(18).string(message.fromSite);
+    }
+    if (message.toSite !== "") {
+      writer.uint32(26).string(message.toSite);
+    }
+    if (message.concurrency !== 0) {
+      writer.uint32(32).uint32(message.concurrency);
+    }
+    if (message.reason !== "") {
+      writer.uint32(42).string(message.reason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): StartSiteRunRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseStartSiteRunRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.kind = reader.int32() as any;
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.fromSite = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.toSite = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.concurrency = reader.uint32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): StartSiteRunRequest {
+    return {
+      kind: isSet(object.kind) ? runKindFromJSON(object.kind) : 0,
+      fromSite: isSet(object.fromSite)
+        ? globalThis.String(object.fromSite)
+        : isSet(object.from_site)
+        ? globalThis.String(object.from_site)
+        : "",
+      toSite: isSet(object.toSite)
+        ? globalThis.String(object.toSite)
+        : isSet(object.to_site)
+        ? globalThis.String(object.to_site)
+        : "",
+      concurrency: isSet(object.concurrency) ? globalThis.Number(object.concurrency) : 0,
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+    };
+  },
+
+  toJSON(message: StartSiteRunRequest): unknown {
+    const obj: any = {};
+    if (message.kind !== 0) {
+      obj.kind = runKindToJSON(message.kind);
+    }
+    if (message.fromSite !== "") {
+      obj.fromSite = message.fromSite;
+    }
+    if (message.toSite !== "") {
+      obj.toSite = message.toSite;
+    }
+    if (message.concurrency !== 0) {
+      obj.concurrency = Math.round(message.concurrency);
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<StartSiteRunRequest>): StartSiteRunRequest {
+    return StartSiteRunRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<StartSiteRunRequest>): StartSiteRunRequest {
+    const message = createBaseStartSiteRunRequest();
+    message.kind = object.kind ?? 0;
+    message.fromSite = object.fromSite ?? "";
+    message.toSite = object.toSite ?? "";
+    message.concurrency = object.concurrency ?? 0;
+    message.reason = object.reason ?? "";
+    return message;
+  },
+};
+
+function createBaseWaveStarted(): WaveStarted {
+  return { priority: 0, zones: [] };
+}
+
+export const WaveStarted: MessageFns<WaveStarted> = {
+  encode(message: WaveStarted, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.priority !== 0) {
+      writer.uint32(8).uint32(message.priority);
+    }
+    for (const v of message.zones) {
+      writer.uint32(18).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): WaveStarted {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseWaveStarted();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.priority = reader.uint32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.zones.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): WaveStarted {
+    return {
+      priority: isSet(object.priority) ? globalThis.Number(object.priority) : 0,
+      zones: globalThis.Array.isArray(object?.zones) ? object.zones.map((e: any) => globalThis.String(e)) : [],
+    };
+  },
+
+  toJSON(message: WaveStarted): unknown {
+    const obj: any = {};
+    if (message.priority !== 0) {
+      obj.priority = Math.round(message.priority);
+    }
+    if (message.zones?.length) {
+      obj.zones = message.zones;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<WaveStarted>): WaveStarted {
+    return WaveStarted.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<WaveStarted>): WaveStarted {
+    const message = createBaseWaveStarted();
+    message.priority = object.priority ?? 0;
+    message.zones = object.zones?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseWaveFinished(): WaveFinished {
+  return { priority: 0, succeeded: [], failed: [], durationMs: 0 };
+}
+
+export const WaveFinished: MessageFns<WaveFinished> = {
+  encode(message: WaveFinished, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.priority !== 0) {
+      writer.uint32(8).uint32(message.priority);
+    }
+    for (const v of message.succeeded) {
+      writer.uint32(18).string(v!);
+    }
+    for (const v of message.failed) {
+      writer.uint32(26).string(v!);
+    }
+    if (message.durationMs !== 0) {
+      writer.uint32(32).uint64(message.durationMs);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): WaveFinished {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseWaveFinished();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.priority = reader.uint32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.succeeded.push(reader.string());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.failed.push(reader.string());
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.durationMs = longToNumber(reader.uint64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): WaveFinished {
+    return {
+      priority: isSet(object.priority) ? globalThis.Number(object.priority) : 0,
+      succeeded: globalThis.Array.isArray(object?.succeeded)
+        ? object.succeeded.map((e: any) => globalThis.String(e))
+        : [],
+      failed: globalThis.Array.isArray(object?.failed) ? object.failed.map((e: any) => globalThis.String(e)) : [],
+      durationMs: isSet(object.durationMs)
+        ? globalThis.Number(object.durationMs)
+        : isSet(object.duration_ms)
+        ? globalThis.Number(object.duration_ms)
+        : 0,
+    };
+  },
+
+  toJSON(message: WaveFinished): unknown {
+    const obj: any = {};
+    if (message.priority !== 0) {
+      obj.priority = Math.round(message.priority);
+    }
+    if (message.succeeded?.length) {
+      obj.succeeded = message.succeeded;
+    }
+    if (message.failed?.length) {
+      obj.failed = message.failed;
+    }
+    if (message.durationMs !== 0) {
+      obj.durationMs = Math.round(message.durationMs);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<WaveFinished>): WaveFinished {
+    return WaveFinished.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<WaveFinished>): WaveFinished {
+    const message = createBaseWaveFinished();
+    message.priority = object.priority ?? 0;
+    message.succeeded = object.succeeded?.map((e) => e) || [];
+    message.failed = object.failed?.map((e) => e) || [];
+    message.durationMs = object.durationMs ?? 0;
+    return message;
+  },
+};
+
+function createBaseSiteRunFinished(): SiteRunFinished {
+  return { state: "", reason: "", succeeded: [], failed: [] };
+}
+
+export const SiteRunFinished: MessageFns<SiteRunFinished> = {
+  encode(message: SiteRunFinished, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.state !== "") {
+      writer.uint32(10).string(message.state);
+    }
+    if (message.reason !== "") {
+      writer.uint32(18).string(message.reason);
+    }
+    for (const v of message.succeeded) {
+      writer.uint32(26).string(v!);
+    }
+    for (const v of message.failed) {
+      writer.uint32(34).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SiteRunFinished {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSiteRunFinished();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.state = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.succeeded.push(reader.string());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.failed.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SiteRunFinished {
+    return {
+      state: isSet(object.state) ? globalThis.String(object.state) : "",
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+      succeeded: globalThis.Array.isArray(object?.succeeded)
+        ? object.succeeded.map((e: any) => globalThis.String(e))
+        : [],
+      failed: globalThis.Array.isArray(object?.failed) ? object.failed.map((e: any) => globalThis.String(e)) : [],
+    };
+  },
+
+  toJSON(message: SiteRunFinished): unknown {
+    const obj: any = {};
+    if (message.state !== "") {
+      obj.state = message.state;
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    if (message.succeeded?.length) {
+      obj.succeeded = message.succeeded;
+    }
+    if (message.failed?.length) {
+      obj.failed = message.failed;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<SiteRunFinished>): SiteRunFinished {
+    return SiteRunFinished.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<SiteRunFinished>): SiteRunFinished {
+    const message = createBaseSiteRunFinished();
+    message.state = object.state ?? "";
+    message.reason = object.reason ?? "";
+    message.succeeded = object.succeeded?.map((e) => e) || [];
+    message.failed = object.failed?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseStartSiteRunResponse(): StartSiteRunResponse {
+  return { atMs: 0, event: undefined };
+}
+
+export const StartSiteRunResponse: MessageFns<StartSiteRunResponse> = {
+  encode(message: StartSiteRunResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.atMs !== 0) {
+      writer.uint32(8).uint64(message.atMs);
+    }
+    switch (message.event?.$case) {
+      case "waveStarted":
+        WaveStarted.encode(message.event.value, writer.uint32(18).fork()).join();
+        break;
+      case "run":
+        RunProgress.encode(message.event.value, writer.uint32(26).fork()).join();
+        break;
+      case "waveFinished":
+        WaveFinished.encode(message.event.value, writer.uint32(34).fork()).join();
+        break;
+      case "finished":
+        SiteRunFinished.encode(message.event.value, writer.uint32(42).fork()).join();
+        break;
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): StartSiteRunResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseStartSiteRunResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.atMs = longToNumber(reader.uint64());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.event = { $case: "waveStarted", value: WaveStarted.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.event = { $case: "run", value: RunProgress.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.event = { $case: "waveFinished", value: WaveFinished.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.event = { $case: "finished", value: SiteRunFinished.decode(reader, reader.uint32()) };
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): StartSiteRunResponse {
+    return {
+      atMs: isSet(object.atMs)
+        ? globalThis.Number(object.atMs)
+        : isSet(object.at_ms)
+        ? globalThis.Number(object.at_ms)
+        : 0,
+      event: isSet(object.waveStarted)
+        ? { $case: "waveStarted", value: WaveStarted.fromJSON(object.waveStarted) }
+        : isSet(object.wave_started)
+        ? { $case: "waveStarted", value: WaveStarted.fromJSON(object.wave_started) }
+        : isSet(object.run)
+        ? { $case: "run", value: RunProgress.fromJSON(object.run) }
+        : isSet(object.waveFinished)
+        ? { $case: "waveFinished", value: WaveFinished.fromJSON(object.waveFinished) }
+        : isSet(object.wave_finished)
+        ? { $case: "waveFinished", value: WaveFinished.fromJSON(object.wave_finished) }
+        : isSet(object.finished)
+        ? { $case: "finished", value: SiteRunFinished.fromJSON(object.finished) }
+        : undefined,
+    };
+  },
+
+  toJSON(message: StartSiteRunResponse): unknown {
+    const obj: any = {};
+    if (message.atMs !== 0) {
+      obj.atMs = Math.round(message.atMs);
+    }
+    if (message.event?.$case === "waveStarted") {
+      obj.waveStarted = WaveStarted.toJSON(message.event.value);
+    } else if (message.event?.$case === "run") {
+      obj.run = RunProgress.toJSON(message.event.value);
+    } else if (message.event?.$case === "waveFinished") {
+      obj.waveFinished = WaveFinished.toJSON(message.event.value);
+    } else if (message.event?.$case === "finished") {
+      obj.finished = SiteRunFinished.toJSON(message.event.value);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<StartSiteRunResponse>): StartSiteRunResponse {
+    return StartSiteRunResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<StartSiteRunResponse>): StartSiteRunResponse {
+    const message = createBaseStartSiteRunResponse();
+    message.atMs = object.atMs ?? 0;
+    switch (object.event?.$case) {
+      case "waveStarted": {
+        if (object.event?.value !== undefined && object.event?.value !== null) {
+          message.event = { $case: "waveStarted", value: WaveStarted.fromPartial(object.event.value) };
+        }
+        break;
+      }
+      case "run": {
+        if (object.event?.value !== undefined && object.event?.value !== null) {
+          message.event = { $case: "run", value: RunProgress.fromPartial(object.event.value) };
+        }
+        break;
+      }
+      case "waveFinished": {
+        if (object.event?.value !== undefined && object.event?.value !== null) {
+          message.event = { $case: "waveFinished", value: WaveFinished.fromPartial(object.event.value) };
+        }
+        break;
+      }
+      case "finished": {
+        if (object.event?.value !== undefined && object.event?.value !== null) {
+          message.event = { $case: "finished", value: SiteRunFinished.fromPartial(object.event.value) };
+        }
+        break;
+      }
+    }
+    return message;
+  },
+};
+
 function createBaseConfirmDownRequest(): ConfirmDownRequest {
   return { host: "" };
 }
@@ -5079,6 +6386,34 @@ export const ControlService = {
     responseSerialize: (value: ListEventsResponse): Buffer => Buffer.from(ListEventsResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ListEventsResponse => ListEventsResponse.decode(value),
   },
+  /**
+   * Freezes zones (no automatic run touches them) or unfreezes them; recorded with who,
+   * when and why. Freezing a frozen zone keeps the first freeze.
+   */
+  setFreeze: {
+    path: "/twinzone.v1.Control/SetFreeze" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: SetFreezeRequest): Buffer => Buffer.from(SetFreezeRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): SetFreezeRequest => SetFreezeRequest.decode(value),
+    responseSerialize: (value: SetFreezeResponse): Buffer => Buffer.from(SetFreezeResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): SetFreezeResponse => SetFreezeResponse.decode(value),
+  },
+  /**
+   * Moves every zone of a site in priority waves (1 first): a wave starts once every
+   * zone of the previous wave runs and passes its health checks; inside a wave at most
+   * `concurrency` runs go at once. Streams each run's progress and the waves.
+   */
+  startSiteRun: {
+    path: "/twinzone.v1.Control/StartSiteRun" as const,
+    requestStream: false as const,
+    responseStream: true as const,
+    requestSerialize: (value: StartSiteRunRequest): Buffer => Buffer.from(StartSiteRunRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): StartSiteRunRequest => StartSiteRunRequest.decode(value),
+    responseSerialize: (value: StartSiteRunResponse): Buffer =>
+      Buffer.from(StartSiteRunResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): StartSiteRunResponse => StartSiteRunResponse.decode(value),
+  },
 } as const;
 
 export interface ControlServer extends UntypedServiceImplementation {
@@ -5112,6 +6447,17 @@ export interface ControlServer extends UntypedServiceImplementation {
   getHistory: handleUnaryCall<GetHistoryRequest, GetHistoryResponse>;
   /** The audit log. Read-only. */
   listEvents: handleUnaryCall<ListEventsRequest, ListEventsResponse>;
+  /**
+   * Freezes zones (no automatic run touches them) or unfreezes them; recorded with who,
+   * when and why. Freezing a frozen zone keeps the first freeze.
+   */
+  setFreeze: handleUnaryCall<SetFreezeRequest, SetFreezeResponse>;
+  /**
+   * Moves every zone of a site in priority waves (1 first): a wave starts once every
+   * zone of the previous wave runs and passes its health checks; inside a wave at most
+   * `concurrency` runs go at once. Streams each run's progress and the waves.
+   */
+  startSiteRun: handleServerStreamingCall<StartSiteRunRequest, StartSiteRunResponse>;
 }
 
 export interface ControlClient extends Client {
@@ -5267,6 +6613,39 @@ export interface ControlClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ListEventsResponse) => void,
   ): ClientUnaryCall;
+  /**
+   * Freezes zones (no automatic run touches them) or unfreezes them; recorded with who,
+   * when and why. Freezing a frozen zone keeps the first freeze.
+   */
+  setFreeze(
+    request: SetFreezeRequest,
+    callback: (error: ServiceError | null, response: SetFreezeResponse) => void,
+  ): ClientUnaryCall;
+  setFreeze(
+    request: SetFreezeRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: SetFreezeResponse) => void,
+  ): ClientUnaryCall;
+  setFreeze(
+    request: SetFreezeRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: SetFreezeResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Moves every zone of a site in priority waves (1 first): a wave starts once every
+   * zone of the previous wave runs and passes its health checks; inside a wave at most
+   * `concurrency` runs go at once. Streams each run's progress and the waves.
+   */
+  startSiteRun(
+    request: StartSiteRunRequest,
+    options?: Partial<CallOptions>,
+  ): ClientReadableStream<StartSiteRunResponse>;
+  startSiteRun(
+    request: StartSiteRunRequest,
+    metadata?: Metadata,
+    options?: Partial<CallOptions>,
+  ): ClientReadableStream<StartSiteRunResponse>;
 }
 
 export const ControlClient = makeGenericClientConstructor(ControlService, "twinzone.v1.Control") as unknown as {

@@ -18,6 +18,7 @@ import {
   type ServiceError,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
+import { RunProbeRequest } from "./agent.js";
 import { ZoneState, zoneStateFromJSON, zoneStateToJSON } from "./common.js";
 
 export const protobufPackage = "twinzone.v1";
@@ -133,6 +134,26 @@ export interface HostLease {
   storageKind: string;
   storageGroup: string;
   mountPoints: string[];
+  /**
+   * The zone's health checks, which the holder runs at their intervals and reports with
+   * its renewals.
+   */
+  checks: HealthCheckSpec[];
+}
+
+export interface HealthCheckSpec {
+  /** The name results are reported under (ProbeReport.check). */
+  name: string;
+  intervalMs: number;
+  /** The probe itself, with its timeout. */
+  probe:
+    | RunProbeRequest
+    | undefined;
+  /**
+   * Consecutive failures before the coordinator counts the check as failed (the agent
+   * reports every result; the coordinator decides).
+   */
+  failureThreshold: number;
 }
 
 export interface ListHostLeasesResponse {
@@ -907,6 +928,7 @@ function createBaseHostLease(): HostLease {
     storageKind: "",
     storageGroup: "",
     mountPoints: [],
+    checks: [],
   };
 }
 
@@ -935,6 +957,9 @@ export const HostLease: MessageFns<HostLease> = {
     }
     for (const v of message.mountPoints) {
       writer.uint32(66).string(v!);
+    }
+    for (const v of message.checks) {
+      HealthCheckSpec.encode(v!, writer.uint32(74).fork()).join();
     }
     return writer;
   },
@@ -1016,6 +1041,14 @@ export const HostLease: MessageFns<HostLease> = {
             message.mountPoints.push(reader.string());
             continue;
           }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.checks.push(HealthCheckSpec.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1062,6 +1095,9 @@ export const HostLease: MessageFns<HostLease> = {
         : globalThis.Array.isArray(object?.mount_points)
         ? object.mount_points.map((e: any) => globalThis.String(e))
         : [],
+      checks: globalThis.Array.isArray(object?.checks)
+        ? object.checks.map((e: any) => HealthCheckSpec.fromJSON(e))
+        : [],
     };
   },
 
@@ -1091,6 +1127,9 @@ export const HostLease: MessageFns<HostLease> = {
     if (message.mountPoints?.length) {
       obj.mountPoints = message.mountPoints;
     }
+    if (message.checks?.length) {
+      obj.checks = message.checks.map((e) => HealthCheckSpec.toJSON(e));
+    }
     return obj;
   },
 
@@ -1107,6 +1146,134 @@ export const HostLease: MessageFns<HostLease> = {
     message.storageKind = object.storageKind ?? "";
     message.storageGroup = object.storageGroup ?? "";
     message.mountPoints = object.mountPoints?.map((e) => e) || [];
+    message.checks = object.checks?.map((e) => HealthCheckSpec.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseHealthCheckSpec(): HealthCheckSpec {
+  return { name: "", intervalMs: 0, probe: undefined, failureThreshold: 0 };
+}
+
+export const HealthCheckSpec: MessageFns<HealthCheckSpec> = {
+  encode(message: HealthCheckSpec, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.intervalMs !== 0) {
+      writer.uint32(16).uint32(message.intervalMs);
+    }
+    if (message.probe !== undefined) {
+      RunProbeRequest.encode(message.probe, writer.uint32(26).fork()).join();
+    }
+    if (message.failureThreshold !== 0) {
+      writer.uint32(32).uint32(message.failureThreshold);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): HealthCheckSpec {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseHealthCheckSpec();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.intervalMs = reader.uint32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.probe = RunProbeRequest.decode(reader, reader.uint32());
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.failureThreshold = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): HealthCheckSpec {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      intervalMs: isSet(object.intervalMs)
+        ? globalThis.Number(object.intervalMs)
+        : isSet(object.interval_ms)
+        ? globalThis.Number(object.interval_ms)
+        : 0,
+      probe: isSet(object.probe) ? RunProbeRequest.fromJSON(object.probe) : undefined,
+      failureThreshold: isSet(object.failureThreshold)
+        ? globalThis.Number(object.failureThreshold)
+        : isSet(object.failure_threshold)
+        ? globalThis.Number(object.failure_threshold)
+        : 0,
+    };
+  },
+
+  toJSON(message: HealthCheckSpec): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.intervalMs !== 0) {
+      obj.intervalMs = Math.round(message.intervalMs);
+    }
+    if (message.probe !== undefined) {
+      obj.probe = RunProbeRequest.toJSON(message.probe);
+    }
+    if (message.failureThreshold !== 0) {
+      obj.failureThreshold = Math.round(message.failureThreshold);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<HealthCheckSpec>): HealthCheckSpec {
+    return HealthCheckSpec.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<HealthCheckSpec>): HealthCheckSpec {
+    const message = createBaseHealthCheckSpec();
+    message.name = object.name ?? "";
+    message.intervalMs = object.intervalMs ?? 0;
+    message.probe = (object.probe !== undefined && object.probe !== null)
+      ? RunProbeRequest.fromPartial(object.probe)
+      : undefined;
+    message.failureThreshold = object.failureThreshold ?? 0;
     return message;
   },
 };
