@@ -10,6 +10,7 @@ import { expect } from 'vitest';
 import { ZoneState } from '../../shared/gen/twinzone/v1/common.js';
 import { checkLab, formatViolation } from '../../test/lab/checker.js';
 import { agentTest as it, type AgentLab } from '../../test/support/agent-fixture.js';
+import { bootFails } from '../../test/support/fault-rules.js';
 import { collectProgress, configureLabStorage, openLabCoordinator, zoneStateOn, type LabCoordinator } from '../../test/support/sequencer-fixture.js';
 import { planMigrate } from './kinds/migrate.js';
 import type { RunProgressEvent } from './run-progress.js';
@@ -83,7 +84,7 @@ it('reports a streamed transfer as it goes, and rolls the migration back when th
     const ballast = path.join(lab.env('hostA').root, zonepath, 'root', 'var', 'ballast.bin');
     fs.mkdirSync(path.dirname(ballast), { recursive: true });
     fs.writeFileSync(ballast, Buffer.alloc(160 * 1024 * 1024, 7));
-    fs.writeFileSync(path.join(lab.env('hostB').root, 'faults.json'), JSON.stringify([{ command: 'zoneadm', args: ['boot'], action: 'fail', exitCode: 1, stderr: 'zoneadm: zone web01: simulated boot failure' }]));
+    fs.writeFileSync(path.join(lab.env('hostB').root, 'faults.json'), JSON.stringify([bootFails('web01')]));
 
     const { runId, outcome, events } = await migrateAcceptingDeltas(c);
     expect(outcome.state, outcome.reason ?? '').toBe('rolled_back');

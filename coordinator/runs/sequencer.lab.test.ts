@@ -10,6 +10,7 @@ import { ZoneState } from '../../shared/gen/twinzone/v1/common.js';
 import { checkLab, formatViolation } from '../../test/lab/checker.js';
 import { readObserverLog } from '../../test/solsim/src/observer.js';
 import { agentTest as it, type AgentLab } from '../../test/support/agent-fixture.js';
+import { bootFails } from '../../test/support/fault-rules.js';
 import { collectProgress, configureLabStorage, openLabCoordinator, zoneStateOn, type LabCoordinator } from '../../test/support/sequencer-fixture.js';
 import { deltasFromReply } from './agent-replies.js';
 import { planMigrate } from './kinds/migrate.js';
@@ -122,7 +123,7 @@ it('rolls a switchover back when the boot on the target fails: db01 runs on host
   try {
     c.leases.grant('db01', 'hostA', who);
     await acceptDeltas(c, 'db01', 'hostA', 'hostB');
-    writeFaults(lab, 'hostB', [{ command: 'zoneadm', args: ['boot'], action: 'fail', exitCode: 1, stderr: 'zoneadm: zone db01: simulated boot failure' }]);
+    writeFaults(lab, 'hostB', [bootFails('db01')]);
     const plan = planSwitchover(c.inventory, 'db01', { source: 'hostA', target: 'hostB', ...quick });
     const run = c.sequencer.start(plan, 'alice');
     const [events, outcome] = await Promise.all([collectProgress(run.progress), run.done]);
@@ -150,7 +151,7 @@ it('a rollback that fails on the source ends rollback_failed and gives the reser
   try {
     c.leases.grant('db01', 'hostA', who);
     await acceptDeltas(c, 'db01', 'hostA', 'hostB');
-    writeFaults(lab, 'hostB', [{ command: 'zoneadm', args: ['boot'], action: 'fail', exitCode: 1, stderr: 'zoneadm: zone db01: simulated boot failure' }]);
+    writeFaults(lab, 'hostB', [bootFails('db01')]);
     writeFaults(lab, 'hostA', [{ command: 'vxdg', argsRegex: 'import dbdg$', action: 'fail', exitCode: 1, stderr: 'VxVM vxdg ERROR V-5-1-587 Disk group dbdg: import failed: simulated' }]);
     const plan = planSwitchover(c.inventory, 'db01', { source: 'hostA', target: 'hostB', ...quick });
     const outcome = await c.sequencer.start(plan, 'alice').done;

@@ -23,6 +23,7 @@ import { labAgentsDown, labUpWithCoordinator, startCoordinator, stopCoordinator,
 import type { FaultRule } from '../solsim/src/faults.js';
 import { runTwinzone } from '../support/coordinator-fixture.js';
 import { FINAL_RUN_STATES, faultsFired, journalSteps, spawnTwinzone, waitFor, whereZoneLives, writeFaults } from '../support/crash-lab.js';
+import { bootFails } from '../support/fault-rules.js';
 
 const ZONE = 'db01';
 const GROUP = 'dbdg';
@@ -208,7 +209,7 @@ describe('coordinator crash during a switchover', () => {
 describe('coordinator crash during a rollback', () => {
   it('the boot on hostB fails, the coordinator is killed while the rollback re-imports the storage on hostA, and the restarted one finishes the rollback', async () => {
     const { dir, coordinator, lab } = await newLab();
-    writeFaults(dir, TARGET, [{ command: 'zoneadm', argsRegex: '^-z db01 boot', action: 'fail', exitCode: 1, stderr: 'zoneadm: zone db01: simulated boot failure' }]);
+    writeFaults(dir, TARGET, [bootFails('db01')]);
     // hostA imports dbdg again only as the undo of its deport: holding that import holds the rollback.
     writeFaults(dir, SOURCE, [{ command: 'vxdg', argsRegex: 'import dbdg$', action: 'delay', ms: DELAY_MS, times: 1 }]);
 
