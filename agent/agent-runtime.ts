@@ -67,7 +67,8 @@ export function createAgentRuntime(config: AgentConfig, log: Logger, opts: { run
       runner,
       fsRoot: config.fsRoot,
       platform,
-      log: zone ? ctx.log.child({ zone }) : ctx.log,
+      // The gRPC edge already binds the request's zone; binding it again repeats the key in every line.
+      log: zone && ctx.log.bindings().zone !== zone ? ctx.log.child({ zone }) : ctx.log,
       signal: ctx.signal,
       dryRun,
       timeouts: config.timeouts,
