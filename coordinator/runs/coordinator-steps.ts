@@ -8,6 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { TwinzoneError, isTwinzoneError } from '../../shared/errors/twinzone-error.js';
 import { ZoneState } from '../../shared/gen/twinzone/v1/common.js';
 import type { AgentPool } from '../agents/agent-pool.js';
+import { withRetries, type RetryPolicy } from '../agents/call-retry.js';
 import type { HealthCheck, Inventory } from '../inventory/inventory-schema.js';
 import { decideGrant } from '../leases/lease-rules.js';
 import type { Actor, LeaseManager } from '../leases/lease-manager.js';
@@ -70,6 +71,9 @@ export function deltasText(deltas: readonly Delta[]): string {
   return deltas.map((d) => `${d.subject} ${d.name} (${d.kind}${d.sourceVersion || d.localVersion ? `: ${d.sourceVersion || '-'} → ${d.localVersion || '-'}` : ''})`).join(', ');
 }
 
+/** About 15 s in all: long enough for an operation in progress on the zone to end, short enough to report a stuck one. */
+const ZONE_BUSY_WAIT: RetryPolicy = { maxAttempts: 8, initialDelayMs: 250, maxDelayMs: 4_000 };
+
 async function preflightCheck(env: CoordinatorStepEnv, zone: string, c: PreflightCheck, opId: string, epoch: number): Promise<void> {
   switch (c.check) {
     case 'agent-up': {
@@ -91,10 +95,16 @@ async function preflightCheck(env: CoordinatorStepEnv, zone: string, c: Prefligh
       return;
     }
     case 'deltas-accepted': {
-      // `attach -n` changes nothing; it carries an op id of its own and the zone's current epoch.
-      const reply = await env.pool.get(c.toHost).attachZone(
-        { mutation: { opId: auxOpId(opId, `n-${c.toHost}`), epoch, dryRun: false, zone }, force: false, validateOnly: true },
-        { signal: env.signal },
+      // `attach -n` changes nothing; it carries an op id of its own and the zone's current
+      // epoch. It takes the zone's lock on the target like any zoneadm operation, so it
+      // can meet one still finishing there (a former holder's keeper fencing a lease just
+      // moved away): ZONE_BUSY is waited out briefly, as the error catalogue says.
+      const reply = await withRetries(
+        () => env.pool.get(c.toHost).attachZone(
+          { mutation: { opId: auxOpId(opId, `n-${c.toHost}`), epoch, dryRun: false, zone }, force: false, validateOnly: true },
+          { signal: env.signal },
+        ),
+        { policy: ZONE_BUSY_WAIT, retryable: (err) => isTwinzoneError(err) && err.code === 'ZONE_BUSY', signal: env.signal },
       );
       const unaccepted = env.store.deltas.unaccepted({ zone, fromHost: c.fromHost, toHost: c.toHost }, deltasFromReply(reply.deltas));
       if (unaccepted.length > 0) {
