@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { raiseEpoch } from './epoch-files.js';
 import { EpochStore } from './epoch-store.js';
 import { ZoneLocks } from './zone-locks.js';
 
@@ -35,6 +36,17 @@ describe('epoch store (I3)', () => {
     const again = new EpochStore(dir);
     expect(again.highest('db01')).toBe(12);
     expect(() => again.admit('db01', 11, { record: true })).toThrow(expect.objectContaining({ code: 'STALE_EPOCH' }));
+  });
+
+  it('sees an epoch the watchdog retired while this agent was stopped, without a restart', () => {
+    const dir = tempDir();
+    const store = new EpochStore(dir);
+    store.admit('db01', 4, { record: true });
+    // The watchdog process fences db01 held under 4 and retires that epoch.
+    expect(raiseEpoch(dir, 'db01', 5)).toBe(5);
+    expect(() => store.admit('db01', 4, { record: true })).toThrow(expect.objectContaining({ code: 'STALE_EPOCH', message: 'stale fencing epoch for db01: got 4, already saw 5' }));
+    // Raising never lowers.
+    expect(raiseEpoch(dir, 'db01', 3)).toBe(5);
   });
 
   it('does not move the fence for a check-only admission (dry run)', () => {

@@ -29,6 +29,7 @@ export function runLeaseKeeper(runtime: AgentRuntime, coordinator: string): Runn
       logFile: path.join(config.stateDir, 'watchdog.log'),
       commandTimeoutMs: config.timeouts.default,
       checkIntervalMs: 100,
+      epochDir: path.join(config.stateDir, 'epochs'),
     },
     configFile: path.join(config.stateDir, 'watchdog.json'),
     // A watchdog that died (or fenced and exited) while the agent runs is started again,

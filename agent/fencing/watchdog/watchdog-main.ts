@@ -13,6 +13,7 @@
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import readline from 'node:readline';
+import { raiseEpoch } from '../epoch-files.js';
 import { decodeMessage, fencePlan, type WatchdogConfig, type WatchedZone } from './watchdog-protocol.js';
 
 interface Deadline {
@@ -53,6 +54,14 @@ function run(command: keyof WatchdogConfig['commandPaths'], args: string[]): Pro
 async function fence(zone: WatchedZone): Promise<boolean> {
   log('warn', 'self-fencing: lease deadline passed without a feed from the agent', { zone: zone.zone, epoch: zone.epoch });
   let ok = true;
+  try {
+    const fence = raiseEpoch(config.epochDir, zone.zone, zone.epoch + 1);
+    log('info', 'epoch retired: this host refuses calls under it from now on', { zone: zone.zone, epoch: zone.epoch, fence });
+  } catch (err) {
+    // The halt matters more than the record: fence regardless, and say so.
+    ok = false;
+    log('error', 'could not retire the epoch; fencing regardless', { zone: zone.zone, epoch: zone.epoch, error: String(err) });
+  }
   for (const step of fencePlan(zone)) {
     const started = performance.now();
     const r = await run(step.command, step.args);

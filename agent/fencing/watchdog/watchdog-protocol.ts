@@ -39,6 +39,12 @@ export interface WatchdogConfig {
   commandTimeoutMs: number;
   /** How often the watchdog looks at its deadlines. */
   checkIntervalMs: number;
+  /**
+   * The agent's fence files (agent/fencing/epoch-files.ts): before fencing a zone the
+   * watchdog retires the epoch it was held under, as the agent's own keeper does, so a
+   * hung agent that comes back refuses every call still carrying that epoch.
+   */
+  epochDir: string;
 }
 
 export function encodeMessage(message: WatchdogMessage): string {

@@ -12,12 +12,14 @@ import { readObserverLog } from '../../../test/solsim/src/observer.js';
 import { labOpContext, solsimCommandPaths, useBcDrLab } from '../../../test/support/op-test-context.js';
 import { listZones } from '../../ops/zone-ops.js';
 import { listImportedGroups, listMounts } from '../../ops/storage-ops.js';
+import { readEpoch } from '../epoch-files.js';
+import { EpochStore } from '../epoch-store.js';
 import { WatchdogProcess } from './watchdog-process.js';
 import type { WatchdogConfig, WatchedZone } from './watchdog-protocol.js';
 
 const lab = useBcDrLab('twinzone-watchdog-', 120_000);
 
-function watchdogFor(host: string, dir: string, onExit?: (code: number | null) => void): { wd: WatchdogProcess; logFile: string } {
+function watchdogFor(host: string, dir: string, onExit?: (code: number | null) => void): { wd: WatchdogProcess; logFile: string; stateDir: string } {
   const env = labEnv(dir, host);
   const paths = solsimCommandPaths();
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'twinzone-wd-state-'));
@@ -29,9 +31,10 @@ function watchdogFor(host: string, dir: string, onExit?: (code: number | null) =
     logFile,
     commandTimeoutMs: 30_000,
     checkIntervalMs: 50,
+    epochDir: path.join(stateDir, 'epochs'),
   };
   const wd = new WatchdogProcess({ config, configFile: path.join(stateDir, 'watchdog.json'), onExit: (code) => onExit?.(code) });
-  return { wd, logFile };
+  return { wd, logFile, stateDir };
 }
 
 const db01 = (remainingMs: number): WatchedZone => ({
@@ -77,7 +80,7 @@ describe('fencing watchdog on the simulator', () => {
     const deadlineMs = 1500;
     let exited!: (code: number | null) => void;
     const exit = new Promise<number | null>((r) => (exited = r));
-    const { wd, logFile } = watchdogFor('hostA', dir, (c) => exited(c));
+    const { wd, logFile, stateDir } = watchdogFor('hostA', dir, (c) => exited(c));
     wd.start();
     const before = readObserverLog(dir).length;
     for (let i = 0; i < 4; i++) {
@@ -109,5 +112,8 @@ describe('fencing watchdog on the simulator', () => {
     const log = fs.readFileSync(logFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { msg: string; level: string; zone?: string });
     expect(log.some((l) => l.msg === 'zone self-fenced' && l.zone === 'db01')).toBe(true);
     expect(log.filter((l) => l.level === 'error')).toEqual([]);
+    // The epoch db01 was held under is retired: the agent, back from its hang, refuses it.
+    expect(readEpoch(path.join(stateDir, 'epochs'), 'db01')).toBe(2);
+    expect(() => new EpochStore(path.join(stateDir, 'epochs')).admit('db01', 1, { record: false })).toThrow(expect.objectContaining({ code: 'STALE_EPOCH' }));
   });
 });
