@@ -113,7 +113,10 @@ export async function runCoordinator(args: string[]): Promise<number> {
         }
       : {}),
   });
-  const leases = new LeaseManager({ store, clock, log, marginMs: config.leases.marginMs, graceMs: config.leases.graceMs });
+  const leases = new LeaseManager({
+    store, clock, log, marginMs: config.leases.marginMs, graceMs: config.leases.graceMs,
+    zoneMarginMs: (zone) => inventory.zones.find((z) => z.name === zone)?.policy.safetyMarginMs,
+  });
   leases.rearmAfterRestart();
   const sequencer = createRunSequencer({ store, leases, agents, inventory, clock, log });
 

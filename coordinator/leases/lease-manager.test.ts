@@ -86,6 +86,23 @@ describe('LeaseManager', () => {
     expect(store.events.list({ zone: 'web01' }).filter((e) => e.what === 'lease.expire')).toHaveLength(1);
   });
 
+  it("applies the larger of its own margin and the zone's, and its grant decision agrees with grant()", () => {
+    store.close();
+    store = openDatabase(file);
+    const zoneMargin = MARGIN * 3;
+    leases = new LeaseManager({ store, clock, log: createLogger({ name: 'coordinator', level: 'silent' }), marginMs: MARGIN, graceMs: GRACE, zoneMarginMs: (z) => (z === 'web01' ? zoneMargin : undefined) });
+    expect(leases.marginFor('web01')).toBe(zoneMargin);
+    expect(leases.marginFor('db01')).toBe(MARGIN);
+    leases.grant('web01', 'hostA', alice);
+    clock.advance(TTL + MARGIN);
+    // The coordinator's own margin has passed, the zone's has not: no grant, and the decision says so.
+    expect(leases.grantDecision('web01', 'hostB')).toMatchObject({ ok: false, code: 'LEASE_HELD' });
+    expect(() => leases.grant('web01', 'hostB', alice)).toThrow(expect.objectContaining({ code: 'LEASE_HELD' }));
+    clock.advance(zoneMargin - MARGIN);
+    expect(leases.grantDecision('web01', 'hostB')).toMatchObject({ ok: true });
+    expect(leases.grant('web01', 'hostB', alice)).toMatchObject({ holder: 'hostB', epoch: 2 });
+  });
+
   it('under freeze, grants elsewhere only after confirm-down, and refuses the confirmed host', () => {
     leases.grant('db01', 'hostA', alice);
     clock.advance(TTL + 100 * MARGIN);

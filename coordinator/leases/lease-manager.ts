@@ -44,6 +44,11 @@ export interface LeaseManagerOptions {
   marginMs: number;
   /** After a coordinator restart, the least time a held lease is given to be renewed. */
   graceMs: number;
+  /**
+   * A zone's own safety margin (its inventory policy), when it has one: the margin that
+   * applies is the larger of it and marginMs, for every decision about that zone.
+   */
+  zoneMarginMs?: (zone: string) => number | undefined;
 }
 
 export interface Renewal {
@@ -92,6 +97,7 @@ export class LeaseManager {
   private readonly log: Logger;
   private readonly marginMs: number;
   private readonly graceMs: number;
+  private readonly zoneMarginMs: LeaseManagerOptions['zoneMarginMs'];
 
   constructor(options: LeaseManagerOptions) {
     this.store = options.store;
@@ -99,10 +105,35 @@ export class LeaseManager {
     this.log = options.log;
     this.marginMs = options.marginMs;
     this.graceMs = options.graceMs;
+    this.zoneMarginMs = options.zoneMarginMs;
   }
 
   get(zone: string): Lease | undefined {
     return this.store.leases.get(zone);
+  }
+
+  /** The safety margin after expiry that applies to ZONE (see LeaseManagerOptions.zoneMarginMs). */
+  marginFor(zone: string): number {
+    return Math.max(this.marginMs, this.zoneMarginMs?.(zone) ?? 0);
+  }
+
+  /**
+   * Whether a grant of ZONE to HOST would be allowed now, by exactly the rule grant()
+   * applies (a failover's wait polls this, so it never ends before grant() agrees).
+   */
+  grantDecision(zone: string, host: string): LeaseDecision | undefined {
+    const lease = this.store.leases.get(zone);
+    const z = this.store.zones.get(zone);
+    if (!lease || !z) return undefined;
+    return decideGrant(lease, {
+      host,
+      nowMs: this.clock.nowMs(),
+      ttlMs: z.leaseTtlMs,
+      policy: z.lossPolicy,
+      marginMs: this.marginFor(zone),
+      holderConfirmedDown: lease.holder !== null && this.store.hosts.isConfirmedDown(lease.holder),
+      requesterConfirmedDown: this.store.hosts.isConfirmedDown(host),
+    });
   }
 
   list(): Lease[] {
@@ -118,7 +149,7 @@ export class LeaseManager {
         nowMs,
         ttlMs: z.leaseTtlMs,
         policy: z.lossPolicy,
-        marginMs: this.marginMs,
+        marginMs: this.marginFor(zone),
         holderConfirmedDown: lease.holder !== null && this.store.hosts.isConfirmedDown(lease.holder),
         requesterConfirmedDown: this.store.hosts.isConfirmedDown(host),
       });

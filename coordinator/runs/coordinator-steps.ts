@@ -10,7 +10,6 @@ import { ZoneState } from '../../shared/gen/twinzone/v1/common.js';
 import type { AgentPool } from '../agents/agent-pool.js';
 import { withRetries, type RetryPolicy } from '../agents/call-retry.js';
 import type { HealthCheck, Inventory } from '../inventory/inventory-schema.js';
-import { decideGrant } from '../leases/lease-rules.js';
 import type { Actor, LeaseManager } from '../leases/lease-manager.js';
 import type { Store } from '../store/open-database.js';
 import type { Delta } from '../store/delta-store.js';
@@ -197,23 +196,18 @@ const POLL_MS = 500;
 /** The first retry of a failing health round; doubled each round up to the checks' interval. */
 const HEALTH_FIRST_RETRY_MS = 50;
 
-/** DESIGN "Unplanned failover": polls the pure grant rule until it allows a grant to someone other than the old holder. */
+/**
+ * DESIGN "Unplanned failover": polls the lease manager's own grant decision until it
+ * allows a grant to someone other than the old holder, so the wait never ends before
+ * the grant step agrees (same rule, same margin, same clock).
+ */
 async function awaitGrantable(env: CoordinatorStepEnv, zone: string, target: string, args: StepArgs['await-lease-grantable']): Promise<CoordinatorResult> {
   let told = false;
   for (;;) {
     const lease = env.leases.get(zone);
     if (!lease || lease.holder === null || args.holder === null) return { outcome: `${zone} has no holder to wait for` };
-    const z = env.store.zones.get(zone);
-    const nowMs = Date.now();
-    const d = decideGrant(lease, {
-      host: target,
-      nowMs,
-      ttlMs: z?.leaseTtlMs ?? 0,
-      policy: z?.lossPolicy ?? args.lossPolicy,
-      marginMs: args.safetyMarginMs,
-      holderConfirmedDown: env.store.hosts.isConfirmedDown(lease.holder),
-      requesterConfirmedDown: env.store.hosts.isConfirmedDown(target),
-    });
+    const d = env.leases.grantDecision(zone, target);
+    if (!d) return { outcome: `${zone} has no lease to wait for` };
     if (d.ok) return { outcome: d.reason };
     if (!told) {
       told = true;
@@ -221,7 +215,7 @@ async function awaitGrantable(env: CoordinatorStepEnv, zone: string, target: str
     }
     // Wake when the lease becomes grantable (expiry plus margin) rather than up to a poll
     // period after it: the failover's decision comes that much sooner (npm run bench).
-    const grantableInMs = (lease.expiresAtMs ?? 0) + args.safetyMarginMs - nowMs;
+    const grantableInMs = (lease.expiresAtMs ?? 0) + env.leases.marginFor(zone) - Date.now();
     await sleep(grantableInMs > 0 ? Math.min(POLL_MS, grantableInMs + 1) : POLL_MS, undefined, { signal: env.signal });
   }
 }

@@ -68,7 +68,7 @@ export function openLabCoordinator(labDir: string, opts: LabCoordinatorOptions =
   const inventory = loadInventory(writeLabInventory(labDir, { policy: { leaseTtlMs: opts.leaseTtlMs ?? 10_000, safetyMarginMs: 1_000 } }));
   const store = openDatabase(path.join(labDir, 'coordinator.db'));
   seedCoordinatorStore(store, inventory, systemClock.nowMs());
-  const leases = new LeaseManager({ store, clock: systemClock, log, marginMs: 1_000, graceMs: 2_000 });
+  const leases = new LeaseManager({ store, clock: systemClock, log, marginMs: 1_000, graceMs: 2_000, zoneMarginMs: (zone) => inventory.zones.find((z) => z.name === zone)?.policy.safetyMarginMs });
   const pool = new AgentPool({
     addresses: Object.fromEntries(inventory.hosts.map((h) => [h.name, h.agent])),
     connection: { retry: { maxAttempts: 3, initialDelayMs: 50, maxDelayMs: 200 } },
