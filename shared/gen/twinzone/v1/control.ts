@@ -170,6 +170,8 @@ export interface ProbeStatus {
   /** When the agent ran it (its clock) and how long ago the coordinator received it. */
   atMs: number;
   ageMs: number;
+  /** Failures in a row after which the check counts as failed (the inventory's value). */
+  failureThreshold: number;
 }
 
 export interface HostStatus {
@@ -1007,7 +1009,7 @@ export const ZoneStatus: MessageFns<ZoneStatus> = {
 };
 
 function createBaseProbeStatus(): ProbeStatus {
-  return { host: "", check: "", healthy: false, detail: "", streak: 0, atMs: 0, ageMs: 0 };
+  return { host: "", check: "", healthy: false, detail: "", streak: 0, atMs: 0, ageMs: 0, failureThreshold: 0 };
 }
 
 export const ProbeStatus: MessageFns<ProbeStatus> = {
@@ -1032,6 +1034,9 @@ export const ProbeStatus: MessageFns<ProbeStatus> = {
     }
     if (message.ageMs !== 0) {
       writer.uint32(56).uint64(message.ageMs);
+    }
+    if (message.failureThreshold !== 0) {
+      writer.uint32(64).uint32(message.failureThreshold);
     }
     return writer;
   },
@@ -1105,6 +1110,14 @@ export const ProbeStatus: MessageFns<ProbeStatus> = {
             message.ageMs = longToNumber(reader.uint64());
             continue;
           }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.failureThreshold = reader.uint32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1134,6 +1147,11 @@ export const ProbeStatus: MessageFns<ProbeStatus> = {
         : isSet(object.age_ms)
         ? globalThis.Number(object.age_ms)
         : 0,
+      failureThreshold: isSet(object.failureThreshold)
+        ? globalThis.Number(object.failureThreshold)
+        : isSet(object.failure_threshold)
+        ? globalThis.Number(object.failure_threshold)
+        : 0,
     };
   },
 
@@ -1160,6 +1178,9 @@ export const ProbeStatus: MessageFns<ProbeStatus> = {
     if (message.ageMs !== 0) {
       obj.ageMs = Math.round(message.ageMs);
     }
+    if (message.failureThreshold !== 0) {
+      obj.failureThreshold = Math.round(message.failureThreshold);
+    }
     return obj;
   },
 
@@ -1175,6 +1196,7 @@ export const ProbeStatus: MessageFns<ProbeStatus> = {
     message.streak = object.streak ?? 0;
     message.atMs = object.atMs ?? 0;
     message.ageMs = object.ageMs ?? 0;
+    message.failureThreshold = object.failureThreshold ?? 0;
     return message;
   },
 };

@@ -100,6 +100,12 @@ export interface RenewLeasesRequest {
   renewals: LeaseRenewal[];
   probes: ProbeReport[];
   twins: TwinReport[];
+  /**
+   * Whether twins is this host's complete list of live twins it does not hold, from a
+   * zone listing made since the previous call; false before the agent's first listing or
+   * after a failed one. Only a complete list ends a concurrency-violation episode.
+   */
+  twinsListed: boolean;
 }
 
 export interface LeaseRenewalResult {
@@ -489,7 +495,7 @@ export const TwinReport: MessageFns<TwinReport> = {
 };
 
 function createBaseRenewLeasesRequest(): RenewLeasesRequest {
-  return { host: "", renewals: [], probes: [], twins: [] };
+  return { host: "", renewals: [], probes: [], twins: [], twinsListed: false };
 }
 
 export const RenewLeasesRequest: MessageFns<RenewLeasesRequest> = {
@@ -505,6 +511,9 @@ export const RenewLeasesRequest: MessageFns<RenewLeasesRequest> = {
     }
     for (const v of message.twins) {
       TwinReport.encode(v!, writer.uint32(34).fork()).join();
+    }
+    if (message.twinsListed !== false) {
+      writer.uint32(40).bool(message.twinsListed);
     }
     return writer;
   },
@@ -554,6 +563,14 @@ export const RenewLeasesRequest: MessageFns<RenewLeasesRequest> = {
             message.twins.push(TwinReport.decode(reader, reader.uint32()));
             continue;
           }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.twinsListed = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -574,6 +591,11 @@ export const RenewLeasesRequest: MessageFns<RenewLeasesRequest> = {
         : [],
       probes: globalThis.Array.isArray(object?.probes) ? object.probes.map((e: any) => ProbeReport.fromJSON(e)) : [],
       twins: globalThis.Array.isArray(object?.twins) ? object.twins.map((e: any) => TwinReport.fromJSON(e)) : [],
+      twinsListed: isSet(object.twinsListed)
+        ? globalThis.Boolean(object.twinsListed)
+        : isSet(object.twins_listed)
+        ? globalThis.Boolean(object.twins_listed)
+        : false,
     };
   },
 
@@ -591,6 +613,9 @@ export const RenewLeasesRequest: MessageFns<RenewLeasesRequest> = {
     if (message.twins?.length) {
       obj.twins = message.twins.map((e) => TwinReport.toJSON(e));
     }
+    if (message.twinsListed !== false) {
+      obj.twinsListed = message.twinsListed;
+    }
     return obj;
   },
 
@@ -603,6 +628,7 @@ export const RenewLeasesRequest: MessageFns<RenewLeasesRequest> = {
     message.renewals = object.renewals?.map((e) => LeaseRenewal.fromPartial(e)) || [];
     message.probes = object.probes?.map((e) => ProbeReport.fromPartial(e)) || [];
     message.twins = object.twins?.map((e) => TwinReport.fromPartial(e)) || [];
+    message.twinsListed = object.twinsListed ?? false;
     return message;
   },
 };
