@@ -110,7 +110,7 @@ export async function measureStoreThroughput(o: StoreThroughputOptions, log: (s:
     const client = new LeasesClient(coordinator.address, credentials.createInsecure());
     try {
       const renew = (host: string) =>
-        unaryCall<RenewLeasesRequest, RenewLeasesResponse>(client.renewLeases.bind(client) as never, { host, renewals: byHost.get(host) ?? [], probes: [], twins: [] }, { deadlineMs: 10_000 });
+        unaryCall<RenewLeasesRequest, RenewLeasesResponse>(client.renewLeases.bind(client) as never, { host, renewals: byHost.get(host) ?? [], probes: [], twins: [], twinsListed: false }, { deadlineMs: 10_000 });
       const hosts = [...byHost.keys()];
       for (const h of hosts) await renew(h); // warm-up: connections, statement caches
       const latencies: number[] = [];

@@ -20,6 +20,7 @@ import { controlBinding } from './control/control-service.js';
 import { loadCoordinatorConfig } from './coordinator-config.js';
 import { loadInventory } from './inventory/load-inventory.js';
 import { LeaseManager } from './leases/lease-manager.js';
+import { HealthMonitor } from './health/health-monitor.js';
 import { createRunSequencer } from './runs-factory.js';
 import { startHttpListeners } from './http/http-listeners.js';
 import { CoordinatorMetrics } from './metrics/coordinator-metrics.js';
@@ -35,6 +36,8 @@ import { signTransferGrant, type GrantRequest } from '../shared/tls/transfer-gra
 const USAGE = 'usage: twinzone coordinator run --config FILE --db FILE [--log-pretty] [--insecure]\n';
 /** How often expired leases are swept. */
 const LEASE_SWEEP_MS = 1000;
+/** How often host health is judged from the renewals (suspect after two missed periods). */
+const HEALTH_EVALUATE_MS = 250;
 
 /** Streams of running runs get this long to end on their own after SIGTERM. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -119,16 +122,19 @@ export async function runCoordinator(args: string[]): Promise<number> {
   });
   leases.rearmAfterRestart();
   const sequencer = createRunSequencer({ store, leases, agents, inventory, clock, log });
+  // What automation and status read (HealthView); fed by the Leases edge.
+  const health = new HealthMonitor({ store, clock, log: log.child({ component: 'health' }), inventory: () => inventory, reachable: async (host) => (await agents.probe(host)).state === 'serving' });
+  health.start(HEALTH_EVALUATE_MS);
 
   // Served at once, before unfinished runs are resumed: holders must be able to renew
   // while a resume drives steps (one that cannot renew self-fences under `halt`), while
   // Control calls wait until the resumed runs and adopted leases are settled (I4).
   let settle!: () => void;
   const settled = new Promise<void>((resolve) => (settle = resolve));
-  const controlDeps = { store, leases, agents, inventory, sequencer, clock, log };
+  const controlDeps = { store, leases, agents, inventory, sequencer, clock, log, health };
   const services = [
     gatedBinding(controlBinding(controlDeps), settled),
-    leasesBinding({ leaseManager: leases, store, inventory: () => inventory, log, clock, onRenewed: (ok) => metrics.leaseRenewal(ok ? 'ok' : 'refused') }),
+    leasesBinding({ leaseManager: leases, store, inventory: () => inventory, log, clock, health, onRenewed: (ok) => metrics.leaseRenewal(ok ? 'ok' : 'refused') }),
   ];
   const server = await startServer({
     bind: config.listen,
@@ -148,6 +154,7 @@ export async function runCoordinator(args: string[]): Promise<number> {
       })
     : null;
   if (!server || !http) {
+    health.stop();
     await server?.close(0);
     await sequencer.close();
     agents.closeAll();
@@ -160,6 +167,8 @@ export async function runCoordinator(args: string[]): Promise<number> {
   if (resumed.length > 0) log.info({ runs: resumed.map((r) => ({ run: r.runId, state: r.state })) }, 'unfinished runs resumed');
   // After resuming: a resumed run may have placed a zone; only what is still unleased is adopted.
   await adoptRunningZones(inventory, leases, agents, log);
+  // Until now a running zone not yet adopted would look like a twin live without its lease.
+  health.watchTwins();
   settle();
   log.info('control calls accepted');
 
@@ -176,6 +185,7 @@ export async function runCoordinator(args: string[]): Promise<number> {
   return new Promise<number>((resolve) => {
     const stop = (signal: string) => {
       clearInterval(sweep);
+      health.stop();
       log.info({ signal }, 'shutting down');
       // Both at once: the server stops accepting calls at once and waits for open ones,
       // and the sequencer brings running runs to a step boundary, which ends their streams.

@@ -72,6 +72,7 @@ export function grpcLeasesPort(address: string, channelCredentials: ChannelCrede
         renewals: req.renewals,
         probes: req.reports.map((r) => ({ zone: r.zone, check: r.check, healthy: r.healthy, detail: r.detail, durationMs: r.durationMs, atMs: r.atMs })),
         twins: [],
+        twinsListed: false,
       };
       const res = await call(client.renewLeases as unknown as UnaryMethod<RenewLeasesRequest, { results: RenewalResult[]; renewIntervalMs: number }>, request, deadlineMs);
       return { results: res.results.map((r) => ({ zone: r.zone, renewed: r.renewed, epoch: r.epoch, ttlMs: r.ttlMs, code: r.code, reason: r.reason })), renewIntervalMs: res.renewIntervalMs };

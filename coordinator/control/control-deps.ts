@@ -4,6 +4,7 @@ import type { CallContext } from '../../shared/grpc/call-context.js';
 import type { Clock } from '../../shared/time/clock.js';
 import type { Logger } from '../../shared/log/create-logger.js';
 import type { AgentPool } from '../agents/agent-pool.js';
+import type { HealthView } from '../health/health-view.js';
 import type { Inventory } from '../inventory/inventory-schema.js';
 import type { LeaseManager } from '../leases/lease-manager.js';
 import type { RunSequencer } from '../runs/sequencer-api.js';
@@ -17,6 +18,8 @@ export interface ControlDeps {
   sequencer: RunSequencer;
   clock: Clock;
   log: Logger;
+  /** Probe results and host health (coordinator/health); absent in tests that do not need them. */
+  health?: HealthView;
 }
 
 /**

@@ -13,20 +13,29 @@ import { FakeClock } from '../../test/support/fake-clock.js';
 import type { Inventory } from '../inventory/inventory-schema.js';
 import { LeaseManager } from '../leases/lease-manager.js';
 import { openDatabase, type Store } from '../store/open-database.js';
+import { HealthMonitor } from '../health/health-monitor.js';
 import { leasesBinding } from './leases-service.js';
 
 const log = createLogger({ name: 'coordinator', level: 'silent' });
 const inventory = {
-  defaults: { policy: { leaseTtlMs: 30_000 } },
+  defaults: { policy: { leaseTtlMs: 30_000 }, healthCheck: { intervalMs: 5000, timeoutMs: 2000, failureThreshold: 3 } },
+  hosts: [{ name: 'hostA' }, { name: 'hostB' }],
   zones: [
-    { name: 'db01', storageGroup: 'dbdg' },
-    { name: 'web01', storageGroup: 'webdg' },
+    {
+      name: 'db01', storageGroup: 'dbdg', service: { address: '127.0.0.1', port: 8031, httpPath: '/health' }, policy: { leaseTtlMs: 15_000 },
+      healthChecks: [
+        { kind: 'zone-state', intervalMs: 1000, timeoutMs: 500, failureThreshold: 2 },
+        { kind: 'http', port: 8031, path: '/health', expectStatus: 0, intervalMs: 2000, timeoutMs: 500, failureThreshold: 3 },
+        { kind: 'http', port: 8032, path: '/', expectStatus: 204, intervalMs: 2000, timeoutMs: 500, failureThreshold: 3 },
+      ],
+    },
+    { name: 'web01', storageGroup: 'webdg', service: { address: '127.0.0.1', port: 8041 }, policy: { leaseTtlMs: 30_000 }, healthChecks: [] },
   ],
   storageGroups: [
     { name: 'dbdg', kind: 'vxdg', site: 'dc1', volumes: [{ name: 'datavol', fstype: 'vxfs', mountPoint: '/data/db01', vfstabOptions: '-' }, { name: 'logvol', fstype: 'vxfs', mountPoint: '/data/db01/logs', vfstabOptions: '-' }] },
     { name: 'webdg', kind: 'vxdg', site: 'dc1', volumes: [{ name: 'datavol', fstype: 'vxfs', mountPoint: '/data/web01', vfstabOptions: '-' }] },
   ],
-} as unknown as Pick<Inventory, 'zones' | 'storageGroups' | 'defaults'>;
+} as unknown as Pick<Inventory, 'zones' | 'storageGroups' | 'defaults' | 'hosts'>;
 
 let dir: string;
 let store: Store;
@@ -34,9 +43,10 @@ let clock: FakeClock;
 let leases: LeaseManager;
 let server: RunningServer;
 let client: LeasesClient;
+let health: HealthMonitor;
 
 const call = <Req, Res>(m: keyof LeasesClient, req: Req) => unaryCall<Req, Res>((client[m] as unknown as UnaryMethod<Req, Res>).bind(client), req, { deadlineMs: 5000 });
-const renew = (req: Partial<RenewLeasesRequest>) => call<RenewLeasesRequest, RenewLeasesResponse>('renewLeases', { host: 'hostA', renewals: [], probes: [], twins: [], ...req });
+const renew = (req: Partial<RenewLeasesRequest>) => call<RenewLeasesRequest, RenewLeasesResponse>('renewLeases', { host: 'hostA', renewals: [], probes: [], twins: [], twinsListed: false, ...req });
 
 beforeEach(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'twinzone-leases-svc-'));
@@ -46,7 +56,9 @@ beforeEach(async () => {
   store.zones.upsert({ name: 'db01', brand: 'solaris8', zonepath: '/zones/db01', lossPolicy: 'halt', leaseTtlMs: 15_000 }, clock.nowMs());
   store.zones.upsert({ name: 'web01', brand: 'solaris8', zonepath: '/zones/web01', lossPolicy: 'freeze', leaseTtlMs: 30_000 }, clock.nowMs());
   leases = new LeaseManager({ store, clock, log, marginMs: 10_000, graceMs: 60_000 });
-  server = await startServer({ bind: '127.0.0.1:0', log, services: [leasesBinding({ leaseManager: leases, store, inventory: () => inventory, log, clock })] });
+  health = new HealthMonitor({ store, clock, log, inventory: () => inventory });
+  health.watchTwins();
+  server = await startServer({ bind: '127.0.0.1:0', log, services: [leasesBinding({ leaseManager: leases, store, inventory: () => inventory, log, clock, health })] });
   client = new LeasesClient(server.address, credentials.createInsecure());
 });
 afterEach(async () => {
@@ -64,8 +76,16 @@ describe('Leases service', () => {
     const res = await call<{ host: string }, ListHostLeasesResponse>('listHostLeases', { host: 'hostA' });
     expect(res.renewIntervalMs).toBe(5000);
     expect(res.leases).toEqual([
-      { zone: 'db01', epoch: 1, ttlMs: 15_000, remainingMs: 10_000, lossPolicy: LossPolicy.LOSS_POLICY_HALT, storageKind: 'vxdg', storageGroup: 'dbdg', mountPoints: ['/data/db01/logs', '/data/db01'] },
-      { zone: 'web01', epoch: 1, ttlMs: 30_000, remainingMs: 25_000, lossPolicy: LossPolicy.LOSS_POLICY_FREEZE, storageKind: 'vxdg', storageGroup: 'webdg', mountPoints: ['/data/web01'] },
+      {
+        zone: 'db01', epoch: 1, ttlMs: 15_000, remainingMs: 10_000, lossPolicy: LossPolicy.LOSS_POLICY_HALT, storageKind: 'vxdg', storageGroup: 'dbdg', mountPoints: ['/data/db01/logs', '/data/db01'],
+        // Named by kind, a repeated kind suffixed, so results keep one name.
+        checks: [
+          { name: 'zone-state', intervalMs: 1000, failureThreshold: 2, probe: { timeoutMs: 500, probe: { $case: 'zoneState', value: { zone: 'db01' } } } },
+          { name: 'http', intervalMs: 2000, failureThreshold: 3, probe: { timeoutMs: 500, probe: { $case: 'http', value: { url: 'http://127.0.0.1:8031/health', expectStatus: 0 } } } },
+          { name: 'http-2', intervalMs: 2000, failureThreshold: 3, probe: { timeoutMs: 500, probe: { $case: 'http', value: { url: 'http://127.0.0.1:8032/', expectStatus: 204 } } } },
+        ],
+      },
+      { zone: 'web01', epoch: 1, ttlMs: 30_000, remainingMs: 25_000, lossPolicy: LossPolicy.LOSS_POLICY_FREEZE, storageKind: 'vxdg', storageGroup: 'webdg', mountPoints: ['/data/web01'], checks: [] },
     ]);
     expect((await call<{ host: string }, ListHostLeasesResponse>('listHostLeases', { host: 'hostB' })).leases).toEqual([]);
     await expect(call('listHostLeases', { host: 'hostZ' })).rejects.toMatchObject({ code: 'HOST_NOT_FOUND' });
@@ -82,16 +102,39 @@ describe('Leases service', () => {
     expect(leases.get('db01')!.expiresAtMs).toBe(clock.nowMs() + 15_000);
   });
 
-  it('records a twin running on a host without the lease as a concurrency violation, and loss reports as events', async () => {
+  it('records a twin live on a host without the lease as one concurrency violation per episode, and loss reports as events', async () => {
     leases.grant('db01', 'hostA', { who: 'test' });
-    await renew({ host: 'hostB', twins: [{ zone: 'db01', state: ZoneState.ZONE_STATE_RUNNING }, { zone: 'web01', state: ZoneState.ZONE_STATE_INSTALLED }] });
-    await renew({ host: 'hostA', twins: [{ zone: 'db01', state: ZoneState.ZONE_STATE_RUNNING }], probes: [{ zone: 'web01', check: 'self-fence', healthy: true, detail: 'halted, unmounted, deported', durationMs: 0, atMs: 1 }] });
-    const events = store.events.list({}).filter((e) => e.what !== 'lease.grant');
+    const bootedOnB = { zone: 'db01', state: ZoneState.ZONE_STATE_RUNNING };
+    await renew({ host: 'hostB', twins: [bootedOnB, { zone: 'web01', state: ZoneState.ZONE_STATE_INSTALLED }], twinsListed: true });
+    clock.advance(1000);
+    await renew({ host: 'hostB', twins: [bootedOnB], twinsListed: true });
+    // An incomplete list (before the agent's first listing) does not end the episode.
+    await renew({ host: 'hostB', twins: [], twinsListed: false });
+    await renew({ host: 'hostA', twins: [{ zone: 'db01', state: ZoneState.ZONE_STATE_RUNNING }], twinsListed: true, probes: [{ zone: 'web01', check: 'self-fence', healthy: true, detail: 'halted, unmounted, deported', durationMs: 0, atMs: 1 }] });
+    clock.advance(1000);
+    await renew({ host: 'hostB', twins: [], twinsListed: true });
+    const events = store.events.list({}).filter((e) => e.what !== 'lease.grant' && !e.what.startsWith('host.'));
     expect(events.map((e) => [e.what, e.zone, e.who, e.result])).toEqual([
-      ['zone.concurrency-violation', 'db01', 'hostB', 'detected'],
+      ['zone.concurrency-violation', 'db01', 'health-monitor', 'detected'],
       ['lease.loss-report', 'web01', 'hostA', 'self-fence'],
+      ['zone.concurrency-violation-ended', 'db01', 'health-monitor', 'ended'],
     ]);
-    expect(events[0]!.details).toMatchObject({ host: 'hostB', state: 'running', leaseHolder: 'hostA', leaseState: 'held' });
+    expect(events[0]!.details).toMatchObject({ host: 'hostB', state: 'running', leaseHolder: 'hostA', leaseState: 'held', firstSeenAtMs: events[0]!.atMs });
+    expect(events[2]!.details).toMatchObject({ host: 'hostB', durationMs: 2000 });
+  });
+
+  it('hands the holder\'s probe results to the health monitor and counts every call as contact', async () => {
+    leases.grant('db01', 'hostA', { who: 'test' });
+    const probe = (healthy: boolean, atMs: number) => ({ zone: 'db01', check: 'zone-state', healthy, detail: healthy ? 'db01 is running' : 'db01 is installed', durationMs: 3, atMs });
+    await renew({ renewals: [{ zone: 'db01', epoch: 1 }], probes: [probe(false, 1)] });
+    // Not the holder: its results are about a zone it does not run.
+    await renew({ host: 'hostB', probes: [{ ...probe(false, 1), detail: 'elsewhere' }] });
+    await renew({ probes: [probe(false, 2)] });
+    expect(health.checks('db01')).toEqual([expect.objectContaining({ host: 'hostA', check: 'zone-state', healthy: false, streak: 2, failureThreshold: 2 })]);
+    expect(store.events.list({}).filter((e) => e.what === 'health.check-failed').map((e) => e.details)).toEqual([expect.objectContaining({ host: 'hostA', check: 'zone-state', streak: 2, threshold: 2 })]);
+    clock.advance(700);
+    await call<{ host: string }, ListHostLeasesResponse>('listHostLeases', { host: 'hostB' });
+    expect(health.lastRenewalAtMs('hostB')).toBe(clock.nowMs());
   });
 
   it('refuses a bad host name before touching the store', async () => {

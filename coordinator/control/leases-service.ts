@@ -1,11 +1,15 @@
 // The Leases edge for agents (STYLE §1, §14): validate, convert, call the lease manager,
 // map errors. RenewLeases renews all of one host's zones in one transaction
-// (LeaseManager.renewHost) and takes the reports piggybacked on it: probe results (kept
-// as the latest per zone and check; self-fencing and lost-lease reports become events)
-// and twins the host runs without holding their lease, which break I1 and are recorded
-// as "concurrency violation" events. ListHostLeases tells a (re)starting agent what it
-// holds and what to fence if it loses it (DESIGN "Leases and fencing").
+// (LeaseManager.renewHost) and hands what is piggybacked on it to the health monitor
+// (coordinator/health): probe results, and the twins the host runs without holding
+// their lease (concurrency violations, raised there once per episode). Self-fencing and
+// lost-lease reports become events here. Every call, a listing too, tells the monitor the
+// host is alive. ListHostLeases tells a (re)starting agent what it holds, what to fence
+// if it loses it and which health checks to run (DESIGN "Leases and fencing").
 import { LeasesService, LossPolicy, type HostLease, type ListHostLeasesRequest, type ListHostLeasesResponse, type ProbeReport, type RenewLeasesRequest, type RenewLeasesResponse, type TwinReport } from '../../shared/gen/twinzone/v1/leases.js';
+import { checkSpecs } from '../health/check-specs.js';
+import { HealthEvent } from '../health/health-events.js';
+import type { HealthFeed, ReportedTwin } from '../health/health-monitor.js';
 import { ZoneState } from '../../shared/gen/twinzone/v1/common.js';
 import { TwinzoneError } from '../../shared/errors/twinzone-error.js';
 import type { CallContext } from '../../shared/grpc/call-context.js';
@@ -25,14 +29,10 @@ export interface LeasesBindingOptions {
   inventory: () => Pick<Inventory, 'zones' | 'storageGroups' | 'defaults'>;
   log: Logger;
   clock: Clock;
+  /** Takes every call's renewals, probe results and twin reports (the HealthMonitor). */
+  health: HealthFeed;
   /** Told each renewal's outcome (the metrics count them; only refusals become events). */
   onRenewed?: (ok: boolean) => void;
-}
-
-/** The latest probe result per host, zone and check, for status and health decisions. */
-export interface LatestProbe extends ProbeReport {
-  host: string;
-  receivedAtMs: number;
 }
 
 /** Checks the agent's lease keeper reports its own loss handling under (agent/leases). */
@@ -40,7 +40,7 @@ const LOSS_CHECKS = new Set(['self-fence', 'lease-lost']);
 const LIVE_TWIN_STATES = new Set([ZoneState.ZONE_STATE_READY, ZoneState.ZONE_STATE_RUNNING]);
 
 export const LeasesEvent = {
-  ConcurrencyViolation: 'zone.concurrency-violation',
+  ConcurrencyViolation: HealthEvent.ConcurrencyViolation,
   LossReport: 'lease.loss-report',
 } as const;
 
@@ -61,8 +61,6 @@ function requireHostName(host: string, ctx: CallContext, rpc: string): string {
 }
 
 export class LeasesEdge {
-  readonly probes = new Map<string, LatestProbe>();
-
   constructor(private readonly o: LeasesBindingOptions) {}
 
   /** TTL/3 of the shortest lease among ZONES (the proto's renew_interval_ms). */
@@ -77,8 +75,9 @@ export class LeasesEdge {
     const actor: Actor = { who: host, fromAddress: ctx.peer };
     const outcomes = this.o.leaseManager.renewHost(host, req.renewals.map((r) => ({ zone: r.zone, epoch: r.epoch })), actor);
     for (const o of outcomes) this.o.onRenewed?.(o.ok);
+    this.o.health.heardFrom(host, outcomes.flatMap((o) => (o.ok ? [{ zone: o.zone, epoch: o.epoch }] : [])));
     this.takeProbes(host, req.probes, ctx);
-    this.takeTwins(host, req.twins, ctx);
+    this.o.health.takeTwins(host, liveTwins(req.twins), req.twinsListed);
     return {
       results: outcomes.map((o) =>
         o.ok
@@ -91,6 +90,8 @@ export class LeasesEdge {
   list(req: ListHostLeasesRequest, ctx: CallContext): ListHostLeasesResponse {
     const host = requireHostName(req.host, ctx, 'ListHostLeases');
     if (!this.o.store.hosts.get(host)) throw new TwinzoneError('HOST_NOT_FOUND', `host ${host} is not in the coordinator's inventory`, { fields: { host } });
+    // A host without leases calls only this, once a renewal period: it is alive all the same.
+    this.o.health.heardFrom(host, []);
     const nowMs = this.o.clock.nowMs();
     const inv = this.o.inventory();
     const leases: HostLease[] = this.o.store.leases
@@ -111,7 +112,7 @@ export class LeasesEdge {
           storageGroup: group?.name ?? '',
           // Deepest first, so a nested mount point comes off before its parent.
           mountPoints: (group?.volumes.map((v) => v.mountPoint) ?? []).sort((a, b) => b.length - a.length),
-          checks: [],
+          checks: invZone ? checkSpecs(invZone) : [],
         };
       });
     return { leases, renewIntervalMs: this.intervalFor(leases.map((l) => l.zone)) };
@@ -119,29 +120,18 @@ export class LeasesEdge {
 
   private takeProbes(host: string, probes: ProbeReport[], ctx: CallContext): void {
     const nowMs = this.o.clock.nowMs();
+    this.o.health.takeProbes(host, probes);
     for (const p of probes) {
-      this.probes.set(`${host}/${p.zone}/${p.check}`, { ...p, host, receivedAtMs: nowMs });
       if (!LOSS_CHECKS.has(p.check)) continue;
       this.o.store.events.record({ atMs: nowMs, who: host, fromAddress: ctx.peer, what: LeasesEvent.LossReport, zone: p.zone, result: p.check, details: { healthy: p.healthy, detail: p.detail, reportedAtMs: p.atMs } });
       ctx.log.warn({ host, zone: p.zone, check: p.check, detail: p.detail }, 'agent reported a lost lease');
     }
   }
+}
 
-  private takeTwins(host: string, twins: TwinReport[], ctx: CallContext): void {
-    const nowMs = this.o.clock.nowMs();
-    for (const t of twins) {
-      if (!LIVE_TWIN_STATES.has(t.state)) continue;
-      const lease = this.o.store.leases.get(t.zone);
-      if (lease && lease.holder === host && (lease.state === 'held' || lease.state === 'migrating')) continue;
-      // I1: a twin is ready or running on a host that does not hold its lease.
-      const state = t.state === ZoneState.ZONE_STATE_RUNNING ? 'running' : 'ready';
-      this.o.store.events.record({
-        atMs: nowMs, who: host, fromAddress: ctx.peer, what: LeasesEvent.ConcurrencyViolation, zone: t.zone, result: 'detected',
-        details: { host, state, leaseHolder: lease?.holder ?? null, leaseState: lease?.state ?? 'free', leaseEpoch: lease?.epoch ?? null },
-      });
-      ctx.log.error({ host, zone: t.zone, state, leaseHolder: lease?.holder ?? null }, 'concurrency violation: a twin runs on a host without the lease');
-    }
-  }
+/** The twins reported running or ready, in the monitor's terms. */
+function liveTwins(twins: TwinReport[]): ReportedTwin[] {
+  return twins.flatMap((t) => (LIVE_TWIN_STATES.has(t.state) ? [{ zone: t.zone, state: t.state === ZoneState.ZONE_STATE_RUNNING ? ('running' as const) : ('ready' as const) }] : []));
 }
 
 export function leasesBinding(options: LeasesBindingOptions): ServiceBinding & { edge: LeasesEdge } {

@@ -1,5 +1,6 @@
-// GetStatus: every zone (or one) with its lease, the twin states the agents report and
-// the host it runs on, plus every host's reachability. Read-only.
+// GetStatus: every zone (or one) with its lease, the twin states the agents report, the
+// host it runs on and its health checks' latest results, plus every host's reachability,
+// health and last renewal (coordinator/health). Read-only.
 import { TwinzoneError } from '../../shared/errors/twinzone-error.js';
 import type { GetStatusResponse, HostStatus, ZoneStatus } from '../../shared/gen/twinzone/v1/control.js';
 import { ZoneState } from '../../shared/gen/twinzone/v1/common.js';
@@ -27,21 +28,33 @@ export async function getStatus(deps: ControlDeps, zoneFilter: string, signal?: 
       state: locations.unanswered.has(t.host) ? ZoneState.ZONE_STATE_UNSPECIFIED : (locations.states.get(z.name)?.get(t.host) ?? ZoneState.ZONE_STATE_UNSPECIFIED),
     })),
     activeRun: deps.store.runs.unfinishedForZone(z.name)?.id ?? '',
-    probes: [],
+    probes: (deps.health?.checks(z.name) ?? []).map((c) => ({
+      host: c.host,
+      check: c.check,
+      healthy: c.healthy,
+      detail: c.detail,
+      streak: c.streak,
+      atMs: c.atMs,
+      ageMs: Math.max(0, nowMs - c.receivedAtMs),
+      failureThreshold: c.failureThreshold,
+    })),
     frozen: false,
     frozenReason: '',
     frozenBy: '',
   }));
 
-  const hostStatus: HostStatus[] = deps.store.hosts.list().map((h) => ({
-    host: h.name,
-    site: h.site,
-    address: h.agentAddress,
-    reachable: reach.get(h.name)?.state === 'serving',
-    confirmedDown: h.confirmedDownAtMs !== null,
-    // Renewals arrive through the Leases service; until a host renews this stays 0.
-    lastRenewalAgeMs: 0,
-    health: '',
-  }));
+  const hostStatus: HostStatus[] = deps.store.hosts.list().map((h) => {
+    const renewedAtMs = deps.health?.lastRenewalAtMs(h.name) ?? null;
+    return {
+      host: h.name,
+      site: h.site,
+      address: h.agentAddress,
+      reachable: reach.get(h.name)?.state === 'serving',
+      confirmedDown: h.confirmedDownAtMs !== null,
+      // 0 when never heard since the coordinator started; at least 1 once heard.
+      lastRenewalAgeMs: renewedAtMs === null ? 0 : Math.max(1, nowMs - renewedAtMs),
+      health: deps.health?.hostHealth(h.name) ?? 'unknown',
+    };
+  });
   return { zones: zoneStatus, hosts: hostStatus };
 }

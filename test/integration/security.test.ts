@@ -132,7 +132,7 @@ describe('security: mutual TLS and roles on every service', { timeout: 240_000 }
     expect(r.details).toBe("ListHostLeases for hostA refused: the caller's certificate is agent hostB's, and an agent speaks only for its own host");
     const renew = await new Promise<{ code: number; details: string }>((res) => {
       const cl = new LeasesClient(lab.coordinator.address, asHostB);
-      cl.renewLeases({ host: 'hostA', renewals: [{ zone: 'db01', epoch: 1 }], probes: [], twins: [] }, new Metadata(), { deadline: Date.now() + 10_000 }, answer(res, () => cl.close()));
+      cl.renewLeases({ host: 'hostA', renewals: [{ zone: 'db01', epoch: 1 }], probes: [], twins: [], twinsListed: false }, new Metadata(), { deadline: Date.now() + 10_000 }, answer(res, () => cl.close()));
     });
     expect(renew.code).toBe(status.PERMISSION_DENIED);
   });
