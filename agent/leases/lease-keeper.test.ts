@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { credentials } from '@grpc/grpc-js';
+import { ZoneState } from '../../shared/gen/twinzone/v1/common.js';
 import { LossPolicy, type HostLease } from '../../shared/gen/twinzone/v1/leases.js';
 import { FakeClock } from '../../test/support/fake-clock.js';
 import { FakeLeasesServer } from '../../test/support/fake-leases-server.js';
@@ -226,6 +227,73 @@ describe('LeaseKeeper', () => {
     expect(probes).toMatchObject([{ zone: 'db01', check: 'lease-lost', healthy: false }]);
     expect(probes[0]!.detail).toContain('policy freeze');
     expect(keeper.snapshot().db01).toMatchObject({ status: 'held' });
+  });
+
+  describe('health reports', () => {
+    const tcpCheck = { name: 'tcp', intervalMs: 1000, failureThreshold: 3, probe: { timeoutMs: 500, probe: { $case: 'tcp' as const, value: { host: '127.0.0.1', port: 8031 } } } };
+    const result = (healthy: boolean) => ({ zone: 'db01', check: 'tcp', healthy, detail: healthy ? 'connected' : 'ECONNREFUSED', durationMs: 2, atMs: clock.nowMs() });
+    let probed: Array<Map<string, readonly { name: string }[]>>;
+
+    beforeEach(async () => {
+      await keeper.stop();
+      server.leases = [{ ...db01Lease(), checks: [tcpCheck] }];
+      probed = [];
+      keeper = new LeaseKeeper({
+        host: 'hostA',
+        port: grpcLeasesPort(server.address, credentials.createInsecure()),
+        clock,
+        log: opTestLog,
+        opContext: () => makeOpContext({ runner, fsRoot }),
+        relistIntervalMs: 60_000,
+        probes: { setZones: (zones) => probed.push(new Map(zones)) },
+      });
+    });
+
+    it('tells the scheduler the held zones\' checks as listed', async () => {
+      await started();
+      expect(probed.at(-1)).toEqual(new Map([['db01', [{ name: 'tcp', intervalMs: 1000, timeoutMs: 500, probe: { kind: 'tcp', host: '127.0.0.1', port: 8031 } }]]]));
+    });
+
+    it('sends a repeated healthy result with the next renewal, a failure or a change at once without renewals', async () => {
+      await started();
+      keeper.takeResult(result(true)); // a change from nothing: reported now
+      await step(100);
+      expect(server.renewals).toHaveLength(2);
+      expect(server.renewals[1]).toMatchObject({ renewals: [], probes: [expect.objectContaining({ check: 'tcp', healthy: true })] });
+      keeper.takeResult(result(true));
+      await step(1000);
+      expect(server.renewals).toHaveLength(2);
+      keeper.takeResult(result(false));
+      await step(100);
+      expect(server.renewals).toHaveLength(3);
+      expect(server.renewals[2]!.renewals).toEqual([]);
+      expect(server.renewals[2]!.probes.map((p) => p.healthy)).toEqual([true, false]);
+      // The report call did not disturb the renewal schedule.
+      await step(TTL / 3 - 1200);
+      expect(server.renewals).toHaveLength(4);
+      expect(server.renewals[3]!.renewals).toEqual([{ zone: 'db01', epoch: 7 }]);
+      expect(keeper.snapshot().db01).toMatchObject({ status: 'held', remainingMs: TTL - SLICE });
+    });
+
+    it('carries the twin listing, and reports a new live twin at once even when it holds no lease', async () => {
+      server.leases = [];
+      await step(); // lists: nothing held
+      keeper.takeTwins([{ zone: 'web01', state: 'running' }]);
+      await step(100);
+      expect(server.renewals).toHaveLength(1);
+      expect(server.renewals[0]).toMatchObject({ host: 'hostA', renewals: [], twins: [{ zone: 'web01', state: ZoneState.ZONE_STATE_RUNNING }], twinsListed: true });
+      // The same listing again: nothing new to say.
+      keeper.takeTwins([{ zone: 'web01', state: 'running' }]);
+      await step(1000);
+      expect(server.renewals).toHaveLength(1);
+      // Halted: the empty complete list ends the episode at the coordinator.
+      keeper.takeTwins([]);
+      await step(100);
+      expect(server.renewals[1]).toMatchObject({ twins: [], twinsListed: true });
+      keeper.takeTwins(null);
+      await step(100);
+      expect(server.renewals[2]).toMatchObject({ twins: [], twinsListed: false });
+    });
   });
 });
 

@@ -9,6 +9,13 @@
 // renewal. All along it feeds the fencing watchdog, which fences on its own if this
 // process stops feeding it (killed, hung, SIGSTOPped).
 //
+// It also carries the health reports (DESIGN "Health checks and automation"): it tells
+// the probe scheduler which zones are held with which checks (as listed), and sends every
+// check result and the latest twin listing with its renewals. A failing result, a changed
+// one or a changed twin list does not wait for the renewal period: it goes in a report
+// call at once (RenewLeases with the renewals due, or none), so the coordinator hears of
+// it within one probe interval however long the TTL.
+//
 // The keeper is driven by tick(): the agent calls it from a timer; unit tests call it
 // after moving a FakeClock, so every instant is exact.
 import { randomUUID } from 'node:crypto';
@@ -17,6 +24,7 @@ import type { Clock } from '../../shared/time/clock.js';
 import type { WatchdogFeeder } from '../fencing/watchdog/watchdog-process.js';
 import type { WatchedZone } from '../fencing/watchdog/watchdog-protocol.js';
 import type { OpContext } from '../ops/op-context.js';
+import type { CheckResult, LiveTwin, ScheduledCheck } from '../probes/probe-scheduler.js';
 import type { LeasesPort, RenewalResult, Report } from './leases-port.js';
 import { describeLoss, selfFence, type FenceReport, type HeldLease } from './loss-policy.js';
 
@@ -51,15 +59,20 @@ export interface LeaseKeeperOptions {
   relistIntervalMs?: number;
   /** How often the watchdog is fed. */
   feedIntervalMs?: number;
+  /** Told the zones held here and their checks whenever that changes (the ProbeScheduler). */
+  probes?: { setZones(zones: ReadonlyMap<string, readonly ScheduledCheck[]>): void };
 }
 
 /** How soon a failed listing is tried again, at most: the coordinator's renewal floor. */
 const LIST_RETRY_MS = 500;
+/** Reports kept while the coordinator cannot be reached; the oldest go first. */
+const MAX_PENDING_REPORTS = 1000;
 
 type ZoneStatus = 'held' | 'lost' | 'fencing';
 
 interface Tracked {
   lease: HeldLease;
+  checks: ScheduledCheck[];
   /** Monotonic ms after which the zone must be fenced (halt) or is frozen (freeze). */
   deadlineMono: number;
   status: ZoneStatus;
@@ -70,6 +83,14 @@ export class LeaseKeeper {
   /** Zones this host fenced, by epoch: never adopted again under that epoch. */
   private readonly fenced = new Map<string, number>();
   private readonly pendingReports: Report[] = [];
+  /** The last result per zone/check, to tell a change from a repeat. */
+  private readonly lastHealthy = new Map<string, boolean>();
+  /** The latest twin listing (null: none yet, or it failed) and whether it changed since sent. */
+  private twins: LiveTwin[] | null = null;
+  private twinsKey = 'null';
+  /** Something the coordinator must hear before the next renewal is due. */
+  private urgent = false;
+  private nextReportMono = 0;
   private renewIntervalMs: number;
   private nextRenewMono = 0;
   private nextListMono = 0;
@@ -107,7 +128,8 @@ export class LeaseKeeper {
     this.applyDeadlines(now);
     if (!this.inFlight) {
       if (now >= this.nextListMono) this.startCall(this.list(now));
-      else if (now >= this.nextRenewMono && (this.renewable().length > 0 || this.pendingReports.length > 0)) this.startCall(this.renew(now));
+      else if (now >= this.nextRenewMono && (this.renewable().length > 0 || this.pendingReports.length > 0 || this.urgent)) this.startCall(this.renew(now, true));
+      else if (this.urgent && now >= this.nextReportMono) this.startCall(this.renew(now, false));
     }
     if (now >= this.nextFeedMono) this.feed(now);
   }
@@ -123,6 +145,23 @@ export class LeaseKeeper {
     await this.settled();
     await this.o.watchdog?.standDown();
     this.o.port.close();
+  }
+
+  /** A check's result, sent with the next call; a failure or a change makes that call now. */
+  takeResult(r: CheckResult): void {
+    const key = `${r.zone}/${r.check}`;
+    if (!r.healthy || this.lastHealthy.get(key) !== r.healthy) this.urgent = true;
+    this.lastHealthy.set(key, r.healthy);
+    this.pendingReports.push({ zone: r.zone, check: r.check, healthy: r.healthy, detail: r.detail, durationMs: r.durationMs, atMs: r.atMs });
+    if (this.pendingReports.length > MAX_PENDING_REPORTS) this.pendingReports.splice(0, this.pendingReports.length - MAX_PENDING_REPORTS);
+  }
+
+  /** The latest twin listing (null: it failed); every call carries it, a change makes one now. */
+  takeTwins(twins: LiveTwin[] | null): void {
+    const key = twins === null ? 'null' : JSON.stringify([...twins].sort((a, b) => a.zone.localeCompare(b.zone)));
+    if (key !== this.twinsKey) this.urgent = true;
+    this.twinsKey = key;
+    this.twins = twins;
   }
 
   private startCall(p: Promise<void>): void {
@@ -158,15 +197,16 @@ export class LeaseKeeper {
       if (this.fenced.get(lease.zone) === lease.epoch) continue;
       const known = this.zones.get(lease.zone);
       if (known && known.lease.epoch === lease.epoch) {
-        const { remainingMs: _left, ...held } = lease;
+        const { remainingMs: _left, checks, ...held } = lease;
         known.lease = held;
+        known.checks = checks;
         continue;
       }
       // What the coordinator had left, counted from its receipt, is counted here from
       // the SEND time (earlier), so it can only come out shorter than the truth.
-      const { remainingMs, ...held } = lease;
+      const { remainingMs, checks, ...held } = lease;
       const left = Math.min(remainingMs, lease.ttlMs);
-      this.zones.set(lease.zone, { lease: held, deadlineMono: sentMono + left - this.slice(lease.ttlMs), status: 'held' });
+      this.zones.set(lease.zone, { lease: held, checks, deadlineMono: sentMono + left - this.slice(lease.ttlMs), status: 'held' });
       this.o.log.info({ zone: lease.zone, epoch: lease.epoch, ttlMs: lease.ttlMs, policy: lease.policy }, 'lease tracked');
     }
     for (const [zone, t] of this.zones) {
@@ -176,22 +216,35 @@ export class LeaseKeeper {
         this.o.log.info({ zone, epoch: t.lease.epoch }, 'lease no longer held; not tracked');
       }
     }
+    this.syncProbes();
     // Renew right away: a restarted agent may have little of the TTL left.
     this.nextRenewMono = sentMono;
   }
 
-  private async renew(sentMono: number): Promise<void> {
-    this.nextRenewMono = sentMono + this.renewIntervalMs;
-    const sent = this.renewable().map((t) => ({ zone: t.lease.zone, epoch: t.lease.epoch }));
+  /** What the probe scheduler runs: the checks of every zone held (a fencing zone is going down). */
+  private syncProbes(): void {
+    this.o.probes?.setZones(new Map(this.renewable().map((t) => [t.lease.zone, t.checks])));
+  }
+
+  /** A renewal (WITH_RENEWALS) or a report call ahead of it, carrying the pending reports and the twin listing. */
+  private async renew(sentMono: number, withRenewals: boolean): Promise<void> {
+    if (withRenewals) this.nextRenewMono = sentMono + this.renewIntervalMs;
+    const sent = withRenewals ? this.renewable().map((t) => ({ zone: t.lease.zone, epoch: t.lease.epoch })) : [];
     const reports = this.pendingReports.splice(0);
+    this.urgent = false;
     let res;
     try {
-      res = await this.o.port.renew({ host: this.o.host, renewals: sent, reports }, this.callDeadlineMs());
+      res = await this.o.port.renew({ host: this.o.host, renewals: sent, reports, twins: this.twins ?? [], twinsListed: this.twins !== null }, this.callDeadlineMs());
     } catch (err) {
       this.pendingReports.unshift(...reports);
+      // Sent again, but not at every tick while the coordinator is away.
+      this.urgent = true;
+      this.nextReportMono = sentMono + LIST_RETRY_MS;
       this.o.log.warn({ err: errInfo(err), zones: sent.length }, 'lease renewal failed; deadlines keep running');
       return;
     }
+    // A report call renews nothing, and its interval is that of no lease: nothing to apply.
+    if (!withRenewals) return;
     // The round trip, for operators and `npm run bench` (renewal latency at scale).
     this.o.log.debug({ zones: sent.length, durationMs: this.o.clock.monoMs() - sentMono }, 'leases renewed');
     this.setInterval(res.renewIntervalMs);
@@ -237,6 +290,7 @@ export class LeaseKeeper {
       return;
     }
     t.status = 'fencing';
+    this.syncProbes();
     const op = `self-fence-${lease.zone}-e${lease.epoch}-${randomUUID().slice(0, 8)}`;
     log.warn({ epoch: lease.epoch, op, why }, 'lease lost; self-fencing');
     const work = this.fence(t, op, why).finally(() => this.fencing.delete(work));
@@ -260,6 +314,7 @@ export class LeaseKeeper {
       this.o.log.warn(fields, 'zone self-fenced');
       this.zones.delete(lease.zone);
       this.fenced.set(lease.zone, lease.epoch);
+      this.syncProbes();
     } else {
       // Left in the watchdog's feed: it tries again on its own after its grace.
       this.o.log.error(fields, 'self-fencing failed; the watchdog will try');

@@ -5,6 +5,9 @@ import type { ChannelCredentials } from '@grpc/grpc-js';
 import { LeasesClient, LossPolicy as ProtoLossPolicy, type HostLease, type RenewLeasesRequest } from '../../shared/gen/twinzone/v1/leases.js';
 import { unaryCall, type UnaryMethod } from '../../shared/grpc/unary-call.js';
 import { tlsTargetOptions } from '../../shared/grpc/tls-credentials.js';
+import { ZoneState } from '../../shared/gen/twinzone/v1/common.js';
+import { probeSpecFromProto } from '../probes/probe-spec-proto.js';
+import type { LiveTwin, ScheduledCheck } from '../probes/probe-scheduler.js';
 import type { HeldLease } from './loss-policy.js';
 
 export interface RenewalResult {
@@ -29,11 +32,24 @@ export interface Report {
 /** A held lease as listed, with what was left of it when the coordinator answered. */
 export interface ListedLease extends HeldLease {
   remainingMs: number;
+  /** The zone's health checks, which the holder runs. */
+  checks: ScheduledCheck[];
+}
+
+/** What a renewal (or a report call ahead of one) carries. */
+export interface RenewRequest {
+  host: string;
+  renewals: Array<{ zone: string; epoch: number }>;
+  reports: Report[];
+  /** The live twins this host has without their lease, from its latest listing. */
+  twins: LiveTwin[];
+  /** Whether twins is a complete listing (false before the first or after a failed one). */
+  twinsListed: boolean;
 }
 
 export interface LeasesPort {
   list(host: string, deadlineMs: number): Promise<{ leases: ListedLease[]; renewIntervalMs: number }>;
-  renew(req: { host: string; renewals: Array<{ zone: string; epoch: number }>; reports: Report[] }, deadlineMs: number): Promise<{ results: RenewalResult[]; renewIntervalMs: number }>;
+  renew(req: RenewRequest, deadlineMs: number): Promise<{ results: RenewalResult[]; renewIntervalMs: number }>;
   close(): void;
 }
 
@@ -48,6 +64,11 @@ function fromHostLease(l: HostLease): ListedLease {
     storage: kind && l.storageGroup ? { kind, group: l.storageGroup } : null,
     mountPoints: [...l.mountPoints],
     remainingMs: l.remainingMs,
+    checks: l.checks.flatMap((c): ScheduledCheck[] => {
+      const probe = probeSpecFromProto(c.probe?.probe);
+      // A check this agent cannot run is left out; the coordinator sees it never report.
+      return typeof probe === 'string' || !c.probe ? [] : [{ name: c.name, intervalMs: c.intervalMs, timeoutMs: c.probe.timeoutMs, probe }];
+    }),
   };
 }
 
@@ -71,8 +92,8 @@ export function grpcLeasesPort(address: string, channelCredentials: ChannelCrede
         host: req.host,
         renewals: req.renewals,
         probes: req.reports.map((r) => ({ zone: r.zone, check: r.check, healthy: r.healthy, detail: r.detail, durationMs: r.durationMs, atMs: r.atMs })),
-        twins: [],
-        twinsListed: false,
+        twins: req.twins.map((t) => ({ zone: t.zone, state: t.state === 'running' ? ZoneState.ZONE_STATE_RUNNING : ZoneState.ZONE_STATE_READY })),
+        twinsListed: req.twinsListed,
       };
       const res = await call(client.renewLeases as unknown as UnaryMethod<RenewLeasesRequest, { results: RenewalResult[]; renewIntervalMs: number }>, request, deadlineMs);
       return { results: res.results.map((r) => ({ zone: r.zone, renewed: r.renewed, epoch: r.epoch, ttlMs: r.ttlMs, code: r.code, reason: r.reason })), renewIntervalMs: res.renewIntervalMs };

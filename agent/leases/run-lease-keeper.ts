@@ -1,9 +1,14 @@
 // Starts the lease keeper of a running agent: the fencing watchdog first (so no lease
-// is ever tracked without it), then the keeper on a timer. stop() is the clean shutdown:
+// is ever tracked without it), then the keeper and the probe scheduler (health checks of
+// the zones held, twin listing) on one timer. stop() is the clean shutdown:
 // the keeper stops renewing and the watchdog stands down (DESIGN "Leases and fencing":
 // the watchdog dies with a normal agent exit, and only then).
 import path from 'node:path';
 import type { AgentRuntime } from '../agent-runtime.js';
+import { parseZoneadmListCp, zoneadmArgs } from '../commands/zoneadm.js';
+import { exec, type OpContext } from '../ops/op-context.js';
+import { ProbeScheduler } from '../probes/probe-scheduler.js';
+import { runProbe } from '../probes/run-probe.js';
 import { retireEpoch } from '../fencing/retire-epoch.js';
 import { WatchdogProcess } from '../fencing/watchdog/watchdog-process.js';
 import { LeaseKeeper } from './lease-keeper.js';
@@ -14,6 +19,7 @@ const TICK_MS = 100;
 
 export interface RunningLeaseKeeper {
   keeper: LeaseKeeper;
+  probes: ProbeScheduler;
   watchdog: WatchdogProcess;
   stop(): Promise<void>;
 }
@@ -42,32 +48,58 @@ export function runLeaseKeeper(runtime: AgentRuntime, coordinator: string): Runn
   });
   watchdog.start();
   log.info({ pid: watchdog.pid, coordinator }, 'fencing watchdog started');
-  const keeper = new LeaseKeeper({
+  const context = (opLog: typeof log, signal: AbortSignal): OpContext => ({
+    host: config.host,
+    runner: runtime.runner,
+    fsRoot: config.fsRoot,
+    platform: runtime.platform,
+    log: opLog,
+    signal,
+    dryRun: false,
+    timeouts: config.timeouts,
+    commands: [],
+  });
+  const probeLog = runtime.log.child({ component: 'probes' });
+  const probes = new ProbeScheduler({
+    clock: runtime.clock,
+    log: probeLog,
+    run: async (zone, check, signal) => {
+      const result = await runProbe(context(probeLog.child({ zone }), signal), check.probe, check.timeoutMs);
+      runtime.metrics.probe(check.probe.kind, result);
+      return result;
+    },
+    // One listing for every zone of the host, whatever their number.
+    listZones: async () => {
+      const r = await exec(context(probeLog, new AbortController().signal), 'zoneadm', zoneadmArgs.list(), { mutating: false });
+      if (r.record.exitCode !== 0) throw new Error(r.timedOut ? 'zoneadm list timed out' : (r.stderr.trim() || `zoneadm list exited ${r.record.exitCode}`));
+      return parseZoneadmListCp(r.stdout);
+    },
+    onResult: (result) => keeper.takeResult(result),
+    onTwins: (twins) => keeper.takeTwins(twins),
+  });
+  const keeper: LeaseKeeper = new LeaseKeeper({
     host: config.host,
     port: grpcLeasesPort(coordinator, runtime.channelCredentials({ role: 'coordinator' })),
     clock: runtime.clock,
     log,
     watchdog,
     retireEpoch: (zone, epoch, op) => retireEpoch(runtime.epochs, runtime.locks, zone, epoch, op),
-    opContext: (zone, op) => ({
-      host: config.host,
-      runner: runtime.runner,
-      fsRoot: config.fsRoot,
-      platform: runtime.platform,
-      log: log.child({ zone, op }),
-      signal: new AbortController().signal,
-      dryRun: false,
-      timeouts: config.timeouts,
-      commands: [],
-    }),
+    opContext: (zone, op) => context(log.child({ zone, op }), new AbortController().signal),
+    probes,
   });
-  const timer = setInterval(() => keeper.tick(), TICK_MS);
-  keeper.tick();
+  const tick = () => {
+    keeper.tick();
+    probes.tick();
+  };
+  const timer = setInterval(tick, TICK_MS);
+  tick();
   return {
     keeper,
+    probes,
     watchdog,
     stop: async () => {
       clearInterval(timer);
+      await probes.stop();
       await keeper.stop();
       log.info('lease keeper stopped; watchdog stood down');
     },

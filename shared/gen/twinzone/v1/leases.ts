@@ -101,9 +101,9 @@ export interface RenewLeasesRequest {
   probes: ProbeReport[];
   twins: TwinReport[];
   /**
-   * Whether twins is this host's complete list of live twins it does not hold, from a
-   * zone listing made since the previous call; false before the agent's first listing or
-   * after a failed one. Only a complete list ends a concurrency-violation episode.
+   * Whether twins is this host's complete list of live twins it does not hold, from its
+   * latest zone listing; false before the agent's first listing or when the latest one
+   * failed. Only a complete list ends a concurrency-violation episode.
    */
   twinsListed: boolean;
 }
