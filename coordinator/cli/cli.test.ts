@@ -10,6 +10,7 @@ import { coordinatorAddress } from './control-client.js';
 import { ExitCode, exitCodeFor, UNREACHABLE_FIELD } from './exit-codes.js';
 import { globalOptions } from './operator-commands.js';
 import { ProgressRenderer } from './render/progress.js';
+import { eventSummaryFromJson } from './render/status-health.js';
 import { formatBytes, formatDuration, formatTable } from './render/table.js';
 
 const U = 'usage';
@@ -89,11 +90,19 @@ describe('rendering', () => {
             { host: 'hostA', role: 'primary', state: ZoneState.ZONE_STATE_RUNNING },
             { host: 'hostB', role: 'bc', state: ZoneState.ZONE_STATE_CONFIGURED },
           ],
-          activeRun: '', probes: [], frozen: false, frozenReason: '', frozenBy: '',
+          activeRun: '',
+          probes: [
+            { host: 'hostA', check: 'zone-state', healthy: true, detail: 'db01 is running', streak: 41, atMs: 1, ageMs: 800, failureThreshold: 3 },
+            { host: 'hostA', check: 'http', healthy: false, detail: 'GET http://127.0.0.1:8031/: ECONNREFUSED', streak: 2, atMs: 1, ageMs: 800, failureThreshold: 3 },
+          ],
+          frozen: false, frozenReason: '', frozenBy: '',
         },
       ],
-      hosts: [{ host: 'hostA', site: 'dc1', address: '127.0.0.1:1', reachable: true, confirmedDown: false, lastRenewalAgeMs: 0, health: 'ok' }],
+      hosts: [{ host: 'hostA', site: 'dc1', address: '127.0.0.1:1', reachable: true, confirmedDown: false, lastRenewalAgeMs: 1200, health: 'ok' }],
     });
+    expect(text).toContain('db01  hostA  zone-state  ok           41      800 ms ago  db01 is running');
+    expect(text).toContain('db01  hostA  http        failing 2/3  2       800 ms ago  GET http://127.0.0.1:8031/: ECONNREFUSED');
+    expect(text).toContain('hostA  dc1   127.0.0.1:1  yes        no              ok      1.2 s ago');
     expect(text).toContain('db01  hostA    held   hostA   3      in 12.0 s  hostA(primary):running hostB(bc):configured  -');
     expect(text).toContain('hostA  dc1   127.0.0.1:1  yes');
   });
@@ -117,5 +126,17 @@ describe('rendering', () => {
     );
     expect(r.transferLine(2, 0, 100 * 1024 * 1024, 0)).toBe('step 2 transfer 0 B of 100.0 MiB (0%)');
     expect(r.transferLine(2, 50 * 1024 * 1024, 100 * 1024 * 1024, 5000)).toBe('step 2 transfer 50.0 MiB of 100.0 MiB (50%) at 10.0 MiB/s, ETA 5.0 s');
+  });
+});
+
+describe('health in events', () => {
+  it('summarises the health monitor\'s events with their evidence, and nothing for others', () => {
+    expect(eventSummaryFromJson('health.check-failed', JSON.stringify({ host: 'hostA', check: 'tcp', detail: 'connect 127.0.0.1:8031: ECONNREFUSED', streak: 3, threshold: 3 }))).toBe(
+      'hostA tcp: connect 127.0.0.1:8031: ECONNREFUSED (3 in a row, threshold 3)',
+    );
+    expect(eventSummaryFromJson('host.suspect', JSON.stringify({ host: 'hostB', from: 'ok', reason: 'missed 2 renewal periods of 5000 ms' }))).toBe('hostB (was ok): missed 2 renewal periods of 5000 ms');
+    expect(eventSummaryFromJson('zone.concurrency-violation', JSON.stringify({ host: 'hostB', state: 'running', leaseHolder: 'hostA' }))).toBe('running on hostB without the lease (holder: hostA)');
+    expect(eventSummaryFromJson('lease.grant', '{}')).toBe('');
+    expect(eventSummaryFromJson('health.check-failed', 'not json')).toBe('');
   });
 });

@@ -20,7 +20,12 @@ const page = (runs: HistoryRun[], hostile = '') =>
           liveHost: 'hostB',
           lease: { holder: 'hostB', epoch: 7, state: 'held', expiresInMs: 12_000 },
           twins: [{ host: 'hostA', role: 'primary', state: ZoneState.ZONE_STATE_INSTALLED }, { host: 'hostB', role: 'bc', state: ZoneState.ZONE_STATE_RUNNING }],
-          activeRun: '', probes: [], frozen: false, frozenReason: '', frozenBy: '',
+          activeRun: '',
+          probes: [
+            { host: 'hostB', check: 'zone-state', healthy: true, detail: 'db01 is running', streak: 12, atMs: NOW - 400, ageMs: 300, failureThreshold: 3 },
+            { host: 'hostB', check: 'tcp', healthy: false, detail: 'connect 127.0.0.1:8031: ECONNREFUSED', streak: 3, atMs: NOW - 400, ageMs: 300, failureThreshold: 3 },
+          ],
+          frozen: false, frozenReason: '', frozenBy: '',
         },
         { zone: 'web01', liveHost: 'hostA,hostB', lease: { holder: 'hostA', epoch: 3, state: 'held', expiresInMs: -2_000 }, twins: [{ host: 'hostC', role: 'dr', state: ZoneState.ZONE_STATE_UNSPECIFIED }], activeRun: 'run-2', probes: [], frozen: false, frozenReason: '', frozenBy: '' },
       ],
@@ -43,7 +48,9 @@ describe('the status page', () => {
     expect(html).toContain('<td class="bad">hostA,hostB (two live twins!)</td>');
     expect(html).toContain('expired 2.0 s ago');
     expect(html).toContain('hostC <small>dr, unknown</small>');
-    expect(html).toContain('<td>hostA</td><td>dc1</td><td>10.0.0.1:7420</td><td class="ok">serving</td><td>1.5 s ago</td>');
+    expect(html).toContain('<td>hostA</td><td>dc1</td><td>10.0.0.1:7420</td><td class="ok">serving</td><td class="ok">ok</td><td>1.5 s ago</td>');
+    expect(html).toContain('<td class="bad">confirmed down</td><td class="bad">dead</td><td>-</td>');
+    expect(html).toContain('<span class="ok" title="db01 is running">zone-state ok</span> <small>hostB, 300 ms ago</small><br><span class="bad" title="connect 127.0.0.1:8031: ECONNREFUSED">tcp FAILED 3/3</span>');
     expect(html).toContain('<td class="bad">confirmed down</td>');
     const running = html.slice(html.indexOf('<div id="running">'), html.indexOf('<div id="recent">'));
     expect(running).toContain('data-run="run-2"');

@@ -4,6 +4,7 @@
 // escaped; the page has no script and refreshes itself every few seconds.
 import { ZoneState } from '../../shared/gen/twinzone/v1/common.js';
 import type { GetStatusResponse, HistoryRun } from '../../shared/gen/twinzone/v1/control.js';
+import { checkVerdict, lastRenewal } from '../cli/render/status-health.js';
 import { formatDuration, formatExpiry, formatTime } from '../cli/render/table.js';
 import { zoneStateName } from '../control/proto-convert.js';
 import { FINAL_RUN_STATES, RunState, StepState } from '../runs/run-states.js';
@@ -45,10 +46,13 @@ function zonesTable(status: GetStatusResponse): string {
       lease ? String(lease.epoch) : '-',
       lease ? formatExpiry(lease.expiresInMs) : '-',
       { html: z.twins.map((t) => `${escapeHtml(t.host)} <small>${escapeHtml(t.role)}, ${escapeHtml(twinState(t.state))}</small>`).join('<br>') },
+      z.probes.length === 0
+        ? '-'
+        : { html: z.probes.map((p) => `<span class="${p.healthy ? 'ok' : p.streak >= p.failureThreshold ? 'bad' : 'warn'}" title="${escapeHtml(p.detail)}">${escapeHtml(`${p.check} ${checkVerdict(p)}`)}</span> <small>${escapeHtml(`${p.host}, ${formatDuration(p.ageMs)} ago`)}</small>`).join('<br>') },
       z.activeRun || '-',
     ];
   });
-  return table('zones', ['zone', 'live twin', 'lease holder', 'epoch', 'lease expires', 'twins', 'active run'], rows, 'no zones in the inventory');
+  return table('zones', ['zone', 'live twin', 'lease holder', 'epoch', 'lease expires', 'twins', 'checks', 'active run'], rows, 'no zones in the inventory');
 }
 
 function hostsTable(status: GetStatusResponse): string {
@@ -57,9 +61,10 @@ function hostsTable(status: GetStatusResponse): string {
     h.site,
     h.address,
     h.confirmedDown ? badge('confirmed down', 'bad') : h.reachable ? badge('serving', 'ok') : badge('unreachable', 'bad'),
-    h.lastRenewalAgeMs > 0 ? `${formatDuration(h.lastRenewalAgeMs)} ago` : '-',
+    badge(h.health || 'unknown', h.health === 'ok' ? 'ok' : h.health === 'dead' ? 'bad' : 'warn'),
+    lastRenewal(h.lastRenewalAgeMs),
   ]);
-  return table('hosts', ['host', 'site', 'agent', 'health', 'last renewal'], rows, 'no hosts in the inventory');
+  return table('hosts', ['host', 'site', 'agent', 'agent answers', 'renewals', 'last renewal'], rows, 'no hosts in the inventory');
 }
 
 function runBlock(run: HistoryRun, nowMs: number, open: boolean): string {

@@ -4,14 +4,15 @@ import { parseArgs, UsageError } from '../cli-args.js';
 import type { CliContext } from '../cli-context.js';
 import { ExitCode } from '../exit-codes.js';
 import { jsonText } from '../render/json.js';
+import { eventSummaryFromJson } from '../render/status-health.js';
 import { formatTable, formatTime } from '../render/table.js';
 
 export const EVENTS_USAGE = 'twinzone events [--zone ZONE] [--who WHO] [--after ID] [--limit N] [--json]';
 
 export function renderEvents(e: ListEventsResponse): string {
   return formatTable(
-    ['ID', 'AT', 'WHO', 'FROM', 'WHAT', 'ZONE', 'RESULT'],
-    e.events.map((x) => [String(x.id), formatTime(x.atMs), x.who, x.fromAddress || '-', x.what, x.zone || '-', x.result]),
+    ['ID', 'AT', 'WHO', 'FROM', 'WHAT', 'ZONE', 'RESULT', 'DETAIL'],
+    e.events.map((x) => [String(x.id), formatTime(x.atMs), x.who, x.fromAddress || '-', x.what, x.zone || '-', x.result, eventSummaryFromJson(x.what, x.detailsJson)]),
   );
 }
 

@@ -1,11 +1,12 @@
 // `twinzone status [ZONE]`: every zone with where it runs, its lease and its twins'
-// states, then the hosts with their reachability.
+// states, its health checks' last results, then the hosts with their reachability and health.
 import type { GetStatusResponse } from '../../../shared/gen/twinzone/v1/control.js';
 import { ZoneState } from '../../../shared/gen/twinzone/v1/common.js';
 import { parseArgs } from '../cli-args.js';
 import type { CliContext } from '../cli-context.js';
 import { ExitCode } from '../exit-codes.js';
 import { jsonText } from '../render/json.js';
+import { checksTable } from '../render/status-health.js';
 import { formatExpiry, formatTable } from '../render/table.js';
 import { hostsTable } from './hosts.js';
 
@@ -30,7 +31,7 @@ export function renderStatus(s: GetStatusResponse): string {
       z.activeRun || '-',
     ]),
   );
-  return `${zones}\n${hostsTable(s)}`;
+  return `${zones}\n${checksTable(s)}\n${hostsTable(s)}`;
 }
 
 export async function statusCommand(ctx: CliContext, argv: readonly string[]): Promise<number> {
