@@ -275,6 +275,15 @@ describe('LeaseKeeper', () => {
       expect(keeper.snapshot().db01).toMatchObject({ status: 'held', remainingMs: TTL - SLICE });
     });
 
+    it('sends instants in whole milliseconds: a report can never fail the renewal it rides with', async () => {
+      await started();
+      keeper.takeResult({ ...result(false), atMs: clock.nowMs() + 0.6575, durationMs: 1900.4 });
+      await step(TTL / 3);
+      expect(server.renewals).toHaveLength(2);
+      expect(server.renewals[1]).toMatchObject({ renewals: [{ zone: 'db01', epoch: 7 }], probes: [expect.objectContaining({ atMs: clock.nowMs() - TTL / 3 + 1, durationMs: 1900 })] });
+      expect(keeper.snapshot().db01).toMatchObject({ status: 'held', remainingMs: TTL - SLICE });
+    });
+
     it('carries the twin listing, and reports a new live twin at once even when it holds no lease', async () => {
       server.leases = [];
       await step(); // lists: nothing held

@@ -91,7 +91,9 @@ export function grpcLeasesPort(address: string, channelCredentials: ChannelCrede
       const request: RenewLeasesRequest = {
         host: req.host,
         renewals: req.renewals,
-        probes: req.reports.map((r) => ({ zone: r.zone, check: r.check, healthy: r.healthy, detail: r.detail, durationMs: r.durationMs, atMs: r.atMs })),
+        // Whole milliseconds: the proto's uint64 refuses a fraction, and a report that cannot
+        // be encoded would fail the renewal it rides with.
+        probes: req.reports.map((r) => ({ zone: r.zone, check: r.check, healthy: r.healthy, detail: r.detail, durationMs: Math.max(0, Math.round(r.durationMs)), atMs: Math.max(0, Math.round(r.atMs)) })),
         twins: req.twins.map((t) => ({ zone: t.zone, state: t.state === 'running' ? ZoneState.ZONE_STATE_RUNNING : ZoneState.ZONE_STATE_READY })),
         twinsListed: req.twinsListed,
       };

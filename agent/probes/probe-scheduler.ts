@@ -130,7 +130,7 @@ export class ProbeScheduler {
     t.nextDueMono = now + t.check.intervalMs;
     const run = { startedMono: now, abort: new AbortController(), timedOut: false };
     t.run = run;
-    const atMs = this.o.clock.nowMs();
+    const atMs = Math.round(this.o.clock.nowMs());
     const { zone, check } = t;
     const work = this.o
       .run(zone, check, run.abort.signal)
@@ -150,7 +150,8 @@ export class ProbeScheduler {
     run.timedOut = true;
     run.abort.abort();
     this.o.log.warn({ zone: t.zone, check: t.check.name, timeoutMs: t.check.timeoutMs }, 'health check timed out');
-    this.o.onResult({ zone: t.zone, check: t.check.name, healthy: false, detail: `${t.check.name} timed out after ${t.check.timeoutMs} ms`, durationMs: Math.round(now - run.startedMono), atMs: this.o.clock.nowMs() - (now - run.startedMono) });
+    const durationMs = Math.round(now - run.startedMono);
+    this.o.onResult({ zone: t.zone, check: t.check.name, healthy: false, detail: `${t.check.name} timed out after ${t.check.timeoutMs} ms`, durationMs, atMs: Math.round(this.o.clock.nowMs()) - durationMs });
   }
 
   private async listTwins(): Promise<void> {

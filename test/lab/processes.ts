@@ -270,10 +270,10 @@ export async function labUp(labDir: string, opts: { coordinator?: string } = {})
  * free loopback port), so the agents can be told where to renew their leases before the
  * coordinator, which needs their addresses in its inventory, starts.
  */
-export async function labUpWithCoordinator(labDir: string): Promise<{ agents: StartedAgent[]; coordinator: StartedCoordinator }> {
+export async function labUpWithCoordinator(labDir: string, opts: { inventory?: LabInventoryOptions } = {}): Promise<{ agents: StartedAgent[]; coordinator: StartedCoordinator }> {
   const address = `127.0.0.1:${await freeLoopbackPort()}`;
   const agents = await labUp(labDir, { coordinator: address });
-  const coordinator = await startCoordinator(labDir, { listen: address });
+  const coordinator = await startCoordinator(labDir, { listen: address, inventory: opts.inventory });
   // A fresh lab is ready once running zones are adopted (leased to their hosts).
   await waitForLogLine(coordinator.log, coordinator.pid, 'control calls accepted', 60_000);
   return { agents, coordinator };
