@@ -15,7 +15,7 @@ import { makeOpContext, opTestLog } from '../../test/support/op-test-context.js'
 import { ScriptedRunner, type ScriptedReply } from '../../test/support/scripted-runner.js';
 import { transcript } from '../../test/support/transcripts.js';
 import type { WatchedZone } from '../fencing/watchdog/watchdog-protocol.js';
-import { LeaseKeeper } from './lease-keeper.js';
+import { LeaseKeeper, type LeaseKeeperOptions } from './lease-keeper.js';
 import { grpcLeasesPort } from './leases-port.js';
 
 const TTL = 9000;
@@ -67,7 +67,7 @@ afterEach(async () => {
   fs.rmSync(fsRoot, { recursive: true, force: true });
 });
 
-function makeKeeper(): LeaseKeeper {
+function makeKeeper(extra: Partial<LeaseKeeperOptions> = {}): LeaseKeeper {
   return new LeaseKeeper({
     host: 'hostA',
     port: grpcLeasesPort(server.address, credentials.createInsecure()),
@@ -79,6 +79,7 @@ function makeKeeper(): LeaseKeeper {
     },
     watchdog: { feed: (zones) => feeds.push(zones), standDown: async () => undefined },
     relistIntervalMs: 60_000,
+    ...extra,
   });
 }
 
@@ -238,15 +239,7 @@ describe('LeaseKeeper', () => {
       await keeper.stop();
       server.leases = [{ ...db01Lease(), checks: [tcpCheck] }];
       probed = [];
-      keeper = new LeaseKeeper({
-        host: 'hostA',
-        port: grpcLeasesPort(server.address, credentials.createInsecure()),
-        clock,
-        log: opTestLog,
-        opContext: () => makeOpContext({ runner, fsRoot }),
-        relistIntervalMs: 60_000,
-        probes: { setZones: (zones) => probed.push(new Map(zones)) },
-      });
+      keeper = makeKeeper({ probes: { setZones: (zones) => probed.push(new Map(zones)) } });
     });
 
     it('tells the scheduler the held zones\' checks as listed', async () => {
