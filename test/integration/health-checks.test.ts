@@ -13,7 +13,7 @@ import { createLab, destroyLab, labEnv, SOLSIM_BIN, stopLabAsync } from '../lab/
 import { labAgentsDown, labUpWithCoordinator, stopCoordinator } from '../lab/processes.js';
 import { readObserverLog } from '../solsim/src/observer.js';
 import { kernelZones } from '../solsim/src/state/zone-runtime.js';
-import { twinzoneAsync, waitFor } from '../support/fault-lab.js';
+import { agentPid, twinzoneAsync, waitFor } from '../support/fault-lab.js';
 
 /**
  * The probe interval and failure threshold. The timeout is most of the interval: on a
@@ -60,6 +60,12 @@ const db01Probes = async () => (await cliJson<StatusJson>(['status', 'db01'])).z
 const events = async (what: string) =>
   (await cliJson<{ events?: EventJson[] }>(['events', '--zone', 'db01', '--limit', '1000'])).events?.filter((e) => e.what === what).map((e) => ({ ...e, details: JSON.parse(e.detailsJson) as Record<string, unknown> })) ?? [];
 
+/** CPU seconds (user + system) the process and its reaped children (the commands it ran) have used, from /proc. */
+function cpuSeconds(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i]), 0) / 100;
+}
+
 /** Runs the simulator's zoneadm as HOST's operator would at its console. */
 function zoneadmOn(host: string, args: string[]): void {
   const env = labEnv(dir, host);
@@ -98,10 +104,15 @@ describe('health checks in a lab', () => {
       const zoneState = healthy.find((p) => p.check === 'zone-state')!;
       expect(zoneState.healthy ? zoneState.detail : 'db01 is running').toBe('db01 is running');
       const streakOf = (probes: ProbeJson[], check: string) => probes.find((p) => p.check === check)!.streak;
+      const cpuFrom = { a: cpuSeconds(agentPid(dir, 'hostA')), b: cpuSeconds(agentPid(dir, 'hostB')), at: Date.now() };
       await waitFor('the streaks to grow', async () => {
         const later = app(await db01Probes());
         return later.every((p) => p.healthy && p.streak > streakOf(healthy, p.check)) ? later : undefined;
       }, 30_000, 500);
+      const wallS = (Date.now() - cpuFrom.at) / 1000;
+      // A figure for the README, not an assertion: the agents' own CPU while probing (hostA:
+      // 2 zones x 3 checks, the twin listing; hostB: the twin listing only).
+      console.log(`agent CPU over ${wallS.toFixed(1)} s: hostA ${(((cpuSeconds(agentPid(dir, 'hostA')) - cpuFrom.a) / wallS) * 100).toFixed(1)}%, hostB ${(((cpuSeconds(agentPid(dir, 'hostB')) - cpuFrom.b) / wallS) * 100).toFixed(1)}%`);
       const status = await cliJson<StatusJson>(['status']);
       const hostA = status.hosts.find((h) => h.host === 'hostA')!;
       expect(hostA.health).toBe('ok');
