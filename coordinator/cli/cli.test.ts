@@ -50,7 +50,7 @@ describe('CLI arguments', () => {
 
   it('builds the RunRequest and refuses options that do not belong to the kind', () => {
     const args = parseArgs(['db01', '--to', 'hostB'], { positionals: ['ZONE'], options: ['--to'] }, U);
-    expect(runRequest(RunKind.RUN_KIND_SWITCHOVER, 'db01', args, U)).toEqual({ kind: RunKind.RUN_KIND_SWITCHOVER, zone: 'db01', targetHost: 'hostB', site: '', viaFile: '' });
+    expect(runRequest(RunKind.RUN_KIND_SWITCHOVER, 'db01', args, U)).toMatchObject({ kind: RunKind.RUN_KIND_SWITCHOVER, zone: 'db01', targetHost: 'hostB', site: '', viaFile: '', probationMs: 0, rollbackData: false, cleanup: false });
     const viaFile = parseArgs(['db01', '--via-file', '/x'], { positionals: ['ZONE'], options: ['--via-file'] }, U);
     expect(() => runRequest(RunKind.RUN_KIND_SWITCHOVER, 'db01', viaFile, U)).toThrow(/only for migrate/);
     const noSite = parseArgs(['db01'], { positionals: ['ZONE'] }, U);
