@@ -5,6 +5,7 @@ import { DeltaKind as ProtoDeltaKind } from '../../shared/gen/twinzone/v1/agent.
 import { ZoneState } from '../../shared/gen/twinzone/v1/common.js';
 import type { ErrorDetail } from '../../shared/gen/twinzone/v1/common.js';
 import {
+  type HookRan,
   RunKind as ProtoRunKind,
   type Delta as ProtoDelta,
   type Event as ProtoEvent,
@@ -13,6 +14,7 @@ import {
   type PlannedStep as ProtoPlannedStep,
   type RunProgress,
 } from '../../shared/gen/twinzone/v1/control.js';
+import type { HookRecord } from '../hooks/hook-spec.js';
 import type { Lease } from '../leases/lease-rules.js';
 import type { RunProgressEvent } from '../runs/run-progress.js';
 import { RunKind } from '../runs/run-plan.js';
@@ -103,6 +105,8 @@ export function toProtoProgress(e: RunProgressEvent): RunProgress {
       };
     case 'run-finished':
       return { ...base, event: { $case: 'finished', value: { state: e.state, reason: e.reason ?? '' } } };
+    case 'hook':
+      return { ...base, event: { $case: 'hook', value: toProtoHook(e) } };
   }
 }
 
@@ -116,7 +120,11 @@ function stepError(error: unknown): ErrorDetail | undefined {
   return toProtoError({ code: String(e.code ?? 'INTERNAL'), message: String(e.message ?? '') });
 }
 
-export function toProtoHistoryRun(run: RunRecord, steps: readonly StepRecord[]): HistoryRun {
+export function toProtoHook(h: HookRecord): HookRan {
+  return { at: h.at, on: h.on, argv: h.argv, exitCode: h.exitCode, timedOut: h.timedOut, durationMs: h.durationMs, stdout: h.stdout, stderr: h.stderr, vetoed: h.vetoed, error: h.error ?? '' };
+}
+
+export function toProtoHistoryRun(run: RunRecord, steps: readonly StepRecord[], hooks: readonly HookRecord[] = []): HistoryRun {
   return {
     runId: run.id,
     kind: run.kind,
@@ -139,6 +147,7 @@ export function toProtoHistoryRun(run: RunRecord, steps: readonly StepRecord[]):
       commands: commands(s.commands),
       error: stepError(s.error),
     })),
+    hooks: hooks.map(toProtoHook),
   };
 }
 

@@ -6,7 +6,7 @@ import { escapeHtml, renderStatusPage } from './status-page.js';
 const NOW = Date.UTC(2026, 11, 7, 9, 0, 0);
 
 function run(over: Partial<HistoryRun>): HistoryRun {
-  return { runId: 'run-1', kind: 'switchover', zone: 'db01', state: 'succeeded', requestedBy: 'operator', createdAtMs: NOW - 60_000, finishedAtMs: NOW - 30_000, reason: '', steps: [], ...over };
+  return { runId: 'run-1', kind: 'switchover', zone: 'db01', state: 'succeeded', requestedBy: 'operator', createdAtMs: NOW - 60_000, finishedAtMs: NOW - 30_000, reason: '', steps: [], hooks: [], ...over };
 }
 
 const page = (runs: HistoryRun[], hostile = '') =>

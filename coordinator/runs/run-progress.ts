@@ -1,6 +1,7 @@
 // What a run tells the people watching it, as it happens: the sequencer emits these,
 // the Control service streams them to the CLI, and the CLI prints them (or JSON lines).
 import type { CommandRecord } from '../../shared/errors/twinzone-error.js';
+import type { HookRecord } from '../hooks/hook-spec.js';
 import type { RunKind } from './run-plan.js';
 import type { RunState } from './run-states.js';
 
@@ -12,6 +13,8 @@ export type RunProgressEvent =
   | { type: 'transfer'; runId: string; index: number; bytes: number; totalBytes: number | null; atMs: number }
   /** The run stopped for an operator: unaccepted attach deltas, a host to confirm down, ... */
   | { type: 'waiting'; runId: string; index: number; reason: string; details: Record<string, unknown>; atMs: number }
+  /** A run hook ran (README "Hooks"). */
+  | ({ type: 'hook'; runId: string; atMs: number } & HookRecord)
   | { type: 'run-finished'; runId: string; state: RunState; reason: string | null; atMs: number };
 
 /** How a run ended, for the caller that started it. */

@@ -2,7 +2,7 @@
 // ends with its duration, the commands it ran, archive transfers with bytes, rate and
 // ETA, waits for an operator, and the final state. Pure apart from its own memory of
 // when each transfer started (for the rate).
-import type { RunProgress } from '../../../shared/gen/twinzone/v1/control.js';
+import type { HookRan, RunProgress } from '../../../shared/gen/twinzone/v1/control.js';
 import { NO_PAINT, type Paint } from './colour.js';
 import { transferFigures } from './progress-bars.js';
 import { formatDuration } from './table.js';
@@ -41,6 +41,8 @@ export class ProgressRenderer {
         const details = Object.entries(e.value.details).map(([k, v]) => `             ${k}: ${v}\n`).join('');
         return `${at}step ${e.value.index} waiting: ${e.value.reason}\n${details}`;
       }
+      case 'hook':
+        return `${at}${hookLine(e.value, this.opts.paint ?? NO_PAINT)}`;
       case 'finished':
         const paint = this.opts.paint ?? NO_PAINT;
         const state = e.value.state === RUN_SUCCEEDED ? paint.ok(e.value.state) : paint.bad(e.value.state);
@@ -54,6 +56,14 @@ export class ProgressRenderer {
     this.transferStart.set(index, start);
     return `step ${index} transfer ${transferFigures(bytes, totalBytes, start, atMs, true)}`;
   }
+}
+
+/** One hook's run: "pre-online hook on hostB vetoed: /etc/twinzone/hooks/check → exit 1 (12 ms)", then its output. */
+export function hookLine(h: HookRan, paint: Paint): string {
+  const outcome = h.error ? h.error : h.timedOut ? `timed out after ${formatDuration(h.durationMs)}` : `exit ${h.exitCode} (${formatDuration(h.durationMs)})`;
+  const verdict = h.vetoed ? paint.bad('VETOED the run') : h.exitCode === 0 && !h.timedOut && !h.error ? paint.ok('ran') : paint.bad('failed');
+  const output = [h.stdout, h.stderr].filter((t) => t.trim()).map((t) => t.trimEnd().split('\n').map((l) => `             | ${l}\n`).join('')).join('');
+  return `${h.at} hook on ${h.on} ${verdict}: ${h.argv.join(' ')} → ${outcome}\n${output}`;
 }
 
 /** Exit code 0 only for a run that ended in this state. */

@@ -991,6 +991,34 @@ export interface GetOperationResultResponse {
   statusCode: number;
 }
 
+export interface RunHookRequest {
+  /** argv[0]: a path under hooksDir (absolute, or relative to it); the rest its arguments. */
+  argv: string[];
+  /** Added to the agent's own environment (TWINZONE_ZONE, TWINZONE_RUN_ID, ...). */
+  env: { [key: string]: string };
+  timeoutMs: number;
+  /** For the logs: the run and hook point the call belongs to. */
+  opId: string;
+  zone: string;
+}
+
+export interface RunHookRequest_EnvEntry {
+  key: string;
+  value: string;
+}
+
+export interface RunHookResponse {
+  /** -1 when the hook was killed (timeout) or could not start. */
+  exitCode: number;
+  timedOut: boolean;
+  /** Head and tail of each stream (8 KiB each at most). */
+  stdout: string;
+  stderr: string;
+  durationMs: number;
+  /** The executable as resolved under hooksDir. */
+  path: string;
+}
+
 function createBaseGetHostFactsRequest(): GetHostFactsRequest {
   return { dfPaths: [] };
 }
@@ -11475,6 +11503,423 @@ export const GetOperationResultResponse: MessageFns<GetOperationResultResponse> 
   },
 };
 
+function createBaseRunHookRequest(): RunHookRequest {
+  return { argv: [], env: {}, timeoutMs: 0, opId: "", zone: "" };
+}
+
+export const RunHookRequest: MessageFns<RunHookRequest> = {
+  encode(message: RunHookRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.argv) {
+      writer.uint32(10).string(v!);
+    }
+    globalThis.Object.entries(message.env).forEach(([key, value]: [string, string]) => {
+      RunHookRequest_EnvEntry.encode({ key: key as any, value }, writer.uint32(18).fork()).join();
+    });
+    if (message.timeoutMs !== 0) {
+      writer.uint32(24).uint32(message.timeoutMs);
+    }
+    if (message.opId !== "") {
+      writer.uint32(34).string(message.opId);
+    }
+    if (message.zone !== "") {
+      writer.uint32(42).string(message.zone);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RunHookRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRunHookRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.argv.push(reader.string());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            const entry2 = RunHookRequest_EnvEntry.decode(reader, reader.uint32());
+            if (entry2.value !== undefined) {
+              message.env[entry2.key] = entry2.value;
+            }
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.timeoutMs = reader.uint32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.opId = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.zone = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RunHookRequest {
+    return {
+      argv: globalThis.Array.isArray(object?.argv) ? object.argv.map((e: any) => globalThis.String(e)) : [],
+      env: isObject(object.env)
+        ? (globalThis.Object.entries(object.env) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
+      timeoutMs: isSet(object.timeoutMs)
+        ? globalThis.Number(object.timeoutMs)
+        : isSet(object.timeout_ms)
+        ? globalThis.Number(object.timeout_ms)
+        : 0,
+      opId: isSet(object.opId)
+        ? globalThis.String(object.opId)
+        : isSet(object.op_id)
+        ? globalThis.String(object.op_id)
+        : "",
+      zone: isSet(object.zone) ? globalThis.String(object.zone) : "",
+    };
+  },
+
+  toJSON(message: RunHookRequest): unknown {
+    const obj: any = {};
+    if (message.argv?.length) {
+      obj.argv = message.argv;
+    }
+    if (message.env) {
+      const entries = globalThis.Object.entries(message.env) as [string, string][];
+      if (entries.length > 0) {
+        obj.env = {};
+        entries.forEach(([k, v]) => {
+          obj.env[k] = v;
+        });
+      }
+    }
+    if (message.timeoutMs !== 0) {
+      obj.timeoutMs = Math.round(message.timeoutMs);
+    }
+    if (message.opId !== "") {
+      obj.opId = message.opId;
+    }
+    if (message.zone !== "") {
+      obj.zone = message.zone;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<RunHookRequest>): RunHookRequest {
+    return RunHookRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<RunHookRequest>): RunHookRequest {
+    const message = createBaseRunHookRequest();
+    message.argv = object.argv?.map((e) => e) || [];
+    message.env = (globalThis.Object.entries(object.env ?? {}) as [string, string][]).reduce(
+      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    message.timeoutMs = object.timeoutMs ?? 0;
+    message.opId = object.opId ?? "";
+    message.zone = object.zone ?? "";
+    return message;
+  },
+};
+
+function createBaseRunHookRequest_EnvEntry(): RunHookRequest_EnvEntry {
+  return { key: "", value: "" };
+}
+
+export const RunHookRequest_EnvEntry: MessageFns<RunHookRequest_EnvEntry> = {
+  encode(message: RunHookRequest_EnvEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RunHookRequest_EnvEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRunHookRequest_EnvEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RunHookRequest_EnvEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: RunHookRequest_EnvEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<RunHookRequest_EnvEntry>): RunHookRequest_EnvEntry {
+    return RunHookRequest_EnvEntry.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<RunHookRequest_EnvEntry>): RunHookRequest_EnvEntry {
+    const message = createBaseRunHookRequest_EnvEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
+    return message;
+  },
+};
+
+function createBaseRunHookResponse(): RunHookResponse {
+  return { exitCode: 0, timedOut: false, stdout: "", stderr: "", durationMs: 0, path: "" };
+}
+
+export const RunHookResponse: MessageFns<RunHookResponse> = {
+  encode(message: RunHookResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.exitCode !== 0) {
+      writer.uint32(8).int32(message.exitCode);
+    }
+    if (message.timedOut !== false) {
+      writer.uint32(16).bool(message.timedOut);
+    }
+    if (message.stdout !== "") {
+      writer.uint32(26).string(message.stdout);
+    }
+    if (message.stderr !== "") {
+      writer.uint32(34).string(message.stderr);
+    }
+    if (message.durationMs !== 0) {
+      writer.uint32(40).uint64(message.durationMs);
+    }
+    if (message.path !== "") {
+      writer.uint32(50).string(message.path);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RunHookResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRunHookResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.exitCode = reader.int32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.timedOut = reader.bool();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.stdout = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.stderr = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.durationMs = longToNumber(reader.uint64());
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.path = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RunHookResponse {
+    return {
+      exitCode: isSet(object.exitCode)
+        ? globalThis.Number(object.exitCode)
+        : isSet(object.exit_code)
+        ? globalThis.Number(object.exit_code)
+        : 0,
+      timedOut: isSet(object.timedOut)
+        ? globalThis.Boolean(object.timedOut)
+        : isSet(object.timed_out)
+        ? globalThis.Boolean(object.timed_out)
+        : false,
+      stdout: isSet(object.stdout) ? globalThis.String(object.stdout) : "",
+      stderr: isSet(object.stderr) ? globalThis.String(object.stderr) : "",
+      durationMs: isSet(object.durationMs)
+        ? globalThis.Number(object.durationMs)
+        : isSet(object.duration_ms)
+        ? globalThis.Number(object.duration_ms)
+        : 0,
+      path: isSet(object.path) ? globalThis.String(object.path) : "",
+    };
+  },
+
+  toJSON(message: RunHookResponse): unknown {
+    const obj: any = {};
+    if (message.exitCode !== 0) {
+      obj.exitCode = Math.round(message.exitCode);
+    }
+    if (message.timedOut !== false) {
+      obj.timedOut = message.timedOut;
+    }
+    if (message.stdout !== "") {
+      obj.stdout = message.stdout;
+    }
+    if (message.stderr !== "") {
+      obj.stderr = message.stderr;
+    }
+    if (message.durationMs !== 0) {
+      obj.durationMs = Math.round(message.durationMs);
+    }
+    if (message.path !== "") {
+      obj.path = message.path;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<RunHookResponse>): RunHookResponse {
+    return RunHookResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<RunHookResponse>): RunHookResponse {
+    const message = createBaseRunHookResponse();
+    message.exitCode = object.exitCode ?? 0;
+    message.timedOut = object.timedOut ?? false;
+    message.stdout = object.stdout ?? "";
+    message.stderr = object.stderr ?? "";
+    message.durationMs = object.durationMs ?? 0;
+    message.path = object.path ?? "";
+    return message;
+  },
+};
+
 export type AgentService = typeof AgentService;
 export const AgentService = {
   /**
@@ -11878,6 +12323,23 @@ export const AgentService = {
       Buffer.from(GetOperationResultResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): GetOperationResultResponse => GetOperationResultResponse.decode(value),
   },
+  /**
+   * Runs one run hook (README "Hooks"): an executable under the agent's configured hooks
+   * directory (hooksDir) and nothing else, as an argument vector, never through a shell,
+   * with the given environment added, killed at the timeout. A non-zero exit is an
+   * answer (exit_code), not an error; a path outside hooksDir is refused
+   * (PERMISSION_DENIED), a missing or non-executable one INVALID_ARGUMENT. Coordinator
+   * only. Not idempotent: a hook runs each time it is asked.
+   */
+  runHook: {
+    path: "/twinzone.v1.Agent/RunHook" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: RunHookRequest): Buffer => Buffer.from(RunHookRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RunHookRequest => RunHookRequest.decode(value),
+    responseSerialize: (value: RunHookResponse): Buffer => Buffer.from(RunHookResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): RunHookResponse => RunHookResponse.decode(value),
+  },
 } as const;
 
 export interface AgentServer extends UntypedServiceImplementation {
@@ -12000,6 +12462,15 @@ export interface AgentServer extends UntypedServiceImplementation {
    * never ran here (the caller may then run it). Read-only.
    */
   getOperationResult: handleUnaryCall<GetOperationResultRequest, GetOperationResultResponse>;
+  /**
+   * Runs one run hook (README "Hooks"): an executable under the agent's configured hooks
+   * directory (hooksDir) and nothing else, as an argument vector, never through a shell,
+   * with the given environment added, killed at the timeout. A non-zero exit is an
+   * answer (exit_code), not an error; a path outside hooksDir is refused
+   * (PERMISSION_DENIED), a missing or non-executable one INVALID_ARGUMENT. Coordinator
+   * only. Not idempotent: a hook runs each time it is asked.
+   */
+  runHook: handleUnaryCall<RunHookRequest, RunHookResponse>;
 }
 
 export interface AgentClient extends Client {
@@ -12545,6 +13016,29 @@ export interface AgentClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: GetOperationResultResponse) => void,
   ): ClientUnaryCall;
+  /**
+   * Runs one run hook (README "Hooks"): an executable under the agent's configured hooks
+   * directory (hooksDir) and nothing else, as an argument vector, never through a shell,
+   * with the given environment added, killed at the timeout. A non-zero exit is an
+   * answer (exit_code), not an error; a path outside hooksDir is refused
+   * (PERMISSION_DENIED), a missing or non-executable one INVALID_ARGUMENT. Coordinator
+   * only. Not idempotent: a hook runs each time it is asked.
+   */
+  runHook(
+    request: RunHookRequest,
+    callback: (error: ServiceError | null, response: RunHookResponse) => void,
+  ): ClientUnaryCall;
+  runHook(
+    request: RunHookRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: RunHookResponse) => void,
+  ): ClientUnaryCall;
+  runHook(
+    request: RunHookRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: RunHookResponse) => void,
+  ): ClientUnaryCall;
 }
 
 export const AgentClient = makeGenericClientConstructor(AgentService, "twinzone.v1.Agent") as unknown as {
@@ -12579,6 +13073,10 @@ function longToNumber(int64: { toString(): string }): number {
     throw new globalThis.Error("Value is smaller than Number.MIN_SAFE_INTEGER");
   }
   return num;
+}
+
+function isObject(value: any): boolean {
+  return typeof value === "object" && value !== null;
 }
 
 function isSet(value: any): boolean {

@@ -263,7 +263,29 @@ export interface RunProgress {
     | { $case: "transfer"; value: TransferProgress }
     | { $case: "waiting"; value: RunWaiting }
     | { $case: "finished"; value: RunFinished }
+    | { $case: "hook"; value: HookRan }
     | undefined;
+}
+
+/**
+ * A run hook ran (README "Hooks"): at which point, where, how it ended. A vetoing
+ * pre-online hook stops the run before anything changed.
+ */
+export interface HookRan {
+  /** pre-offline, post-offline, pre-online, post-online, on-failure. */
+  at: string;
+  /** coordinator, or the host whose agent ran it. */
+  on: string;
+  argv: string[];
+  exitCode: number;
+  timedOut: boolean;
+  durationMs: number;
+  /** Head and tail of the output. */
+  stdout: string;
+  stderr: string;
+  vetoed: boolean;
+  /** Why it did not run or did not answer (agent unreachable, refused), if so. */
+  error: string;
 }
 
 export interface RunStarted {
@@ -358,6 +380,8 @@ export interface StartSiteRunRequest {
   /** Runs at once inside a wave (0: the coordinator's default). */
   concurrency: number;
   reason: string;
+  /** Go on with the next waves after a zone failed (default: stop after its wave). */
+  continueOnFailure: boolean;
 }
 
 export interface WaveStarted {
@@ -465,6 +489,8 @@ export interface HistoryRun {
   finishedAtMs: number;
   reason: string;
   steps: HistoryStep[];
+  /** The run's hooks, in the order they ran. */
+  hooks: HookRan[];
 }
 
 export interface GetHistoryResponse {
@@ -2400,6 +2426,9 @@ export const RunProgress: MessageFns<RunProgress> = {
       case "finished":
         RunFinished.encode(message.event.value, writer.uint32(66).fork()).join();
         break;
+      case "hook":
+        HookRan.encode(message.event.value, writer.uint32(74).fork()).join();
+        break;
     }
     return writer;
   },
@@ -2481,6 +2510,14 @@ export const RunProgress: MessageFns<RunProgress> = {
             message.event = { $case: "finished", value: RunFinished.decode(reader, reader.uint32()) };
             continue;
           }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.event = { $case: "hook", value: HookRan.decode(reader, reader.uint32()) };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2521,6 +2558,8 @@ export const RunProgress: MessageFns<RunProgress> = {
         ? { $case: "waiting", value: RunWaiting.fromJSON(object.waiting) }
         : isSet(object.finished)
         ? { $case: "finished", value: RunFinished.fromJSON(object.finished) }
+        : isSet(object.hook)
+        ? { $case: "hook", value: HookRan.fromJSON(object.hook) }
         : undefined,
     };
   },
@@ -2545,6 +2584,8 @@ export const RunProgress: MessageFns<RunProgress> = {
       obj.waiting = RunWaiting.toJSON(message.event.value);
     } else if (message.event?.$case === "finished") {
       obj.finished = RunFinished.toJSON(message.event.value);
+    } else if (message.event?.$case === "hook") {
+      obj.hook = HookRan.toJSON(message.event.value);
     }
     return obj;
   },
@@ -2593,7 +2634,249 @@ export const RunProgress: MessageFns<RunProgress> = {
         }
         break;
       }
+      case "hook": {
+        if (object.event?.value !== undefined && object.event?.value !== null) {
+          message.event = { $case: "hook", value: HookRan.fromPartial(object.event.value) };
+        }
+        break;
+      }
     }
+    return message;
+  },
+};
+
+function createBaseHookRan(): HookRan {
+  return {
+    at: "",
+    on: "",
+    argv: [],
+    exitCode: 0,
+    timedOut: false,
+    durationMs: 0,
+    stdout: "",
+    stderr: "",
+    vetoed: false,
+    error: "",
+  };
+}
+
+export const HookRan: MessageFns<HookRan> = {
+  encode(message: HookRan, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.at !== "") {
+      writer.uint32(10).string(message.at);
+    }
+    if (message.on !== "") {
+      writer.uint32(18).string(message.on);
+    }
+    for (const v of message.argv) {
+      writer.uint32(26).string(v!);
+    }
+    if (message.exitCode !== 0) {
+      writer.uint32(32).int32(message.exitCode);
+    }
+    if (message.timedOut !== false) {
+      writer.uint32(40).bool(message.timedOut);
+    }
+    if (message.durationMs !== 0) {
+      writer.uint32(48).uint64(message.durationMs);
+    }
+    if (message.stdout !== "") {
+      writer.uint32(58).string(message.stdout);
+    }
+    if (message.stderr !== "") {
+      writer.uint32(66).string(message.stderr);
+    }
+    if (message.vetoed !== false) {
+      writer.uint32(72).bool(message.vetoed);
+    }
+    if (message.error !== "") {
+      writer.uint32(82).string(message.error);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): HookRan {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseHookRan();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.at = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.on = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.argv.push(reader.string());
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.exitCode = reader.int32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.timedOut = reader.bool();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.durationMs = longToNumber(reader.uint64());
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.stdout = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.stderr = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.vetoed = reader.bool();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.error = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): HookRan {
+    return {
+      at: isSet(object.at) ? globalThis.String(object.at) : "",
+      on: isSet(object.on) ? globalThis.String(object.on) : "",
+      argv: globalThis.Array.isArray(object?.argv) ? object.argv.map((e: any) => globalThis.String(e)) : [],
+      exitCode: isSet(object.exitCode)
+        ? globalThis.Number(object.exitCode)
+        : isSet(object.exit_code)
+        ? globalThis.Number(object.exit_code)
+        : 0,
+      timedOut: isSet(object.timedOut)
+        ? globalThis.Boolean(object.timedOut)
+        : isSet(object.timed_out)
+        ? globalThis.Boolean(object.timed_out)
+        : false,
+      durationMs: isSet(object.durationMs)
+        ? globalThis.Number(object.durationMs)
+        : isSet(object.duration_ms)
+        ? globalThis.Number(object.duration_ms)
+        : 0,
+      stdout: isSet(object.stdout) ? globalThis.String(object.stdout) : "",
+      stderr: isSet(object.stderr) ? globalThis.String(object.stderr) : "",
+      vetoed: isSet(object.vetoed) ? globalThis.Boolean(object.vetoed) : false,
+      error: isSet(object.error) ? globalThis.String(object.error) : "",
+    };
+  },
+
+  toJSON(message: HookRan): unknown {
+    const obj: any = {};
+    if (message.at !== "") {
+      obj.at = message.at;
+    }
+    if (message.on !== "") {
+      obj.on = message.on;
+    }
+    if (message.argv?.length) {
+      obj.argv = message.argv;
+    }
+    if (message.exitCode !== 0) {
+      obj.exitCode = Math.round(message.exitCode);
+    }
+    if (message.timedOut !== false) {
+      obj.timedOut = message.timedOut;
+    }
+    if (message.durationMs !== 0) {
+      obj.durationMs = Math.round(message.durationMs);
+    }
+    if (message.stdout !== "") {
+      obj.stdout = message.stdout;
+    }
+    if (message.stderr !== "") {
+      obj.stderr = message.stderr;
+    }
+    if (message.vetoed !== false) {
+      obj.vetoed = message.vetoed;
+    }
+    if (message.error !== "") {
+      obj.error = message.error;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<HookRan>): HookRan {
+    return HookRan.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<HookRan>): HookRan {
+    const message = createBaseHookRan();
+    message.at = object.at ?? "";
+    message.on = object.on ?? "";
+    message.argv = object.argv?.map((e) => e) || [];
+    message.exitCode = object.exitCode ?? 0;
+    message.timedOut = object.timedOut ?? false;
+    message.durationMs = object.durationMs ?? 0;
+    message.stdout = object.stdout ?? "";
+    message.stderr = object.stderr ?? "";
+    message.vetoed = object.vetoed ?? false;
+    message.error = object.error ?? "";
     return message;
   },
 };
@@ -3900,7 +4183,7 @@ export const SetFreezeResponse: MessageFns<SetFreezeResponse> = {
 };
 
 function createBaseStartSiteRunRequest(): StartSiteRunRequest {
-  return { kind: 0, fromSite: "", toSite: "", concurrency: 0, reason: "" };
+  return { kind: 0, fromSite: "", toSite: "", concurrency: 0, reason: "", continueOnFailure: false };
 }
 
 export const StartSiteRunRequest: MessageFns<StartSiteRunRequest> = {
@@ -3919,6 +4202,9 @@ export const StartSiteRunRequest: MessageFns<StartSiteRunRequest> = {
     }
     if (message.reason !== "") {
       writer.uint32(42).string(message.reason);
+    }
+    if (message.continueOnFailure !== false) {
+      writer.uint32(48).bool(message.continueOnFailure);
     }
     return writer;
   },
@@ -3976,6 +4262,14 @@ export const StartSiteRunRequest: MessageFns<StartSiteRunRequest> = {
             message.reason = reader.string();
             continue;
           }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.continueOnFailure = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -4003,6 +4297,11 @@ export const StartSiteRunRequest: MessageFns<StartSiteRunRequest> = {
         : "",
       concurrency: isSet(object.concurrency) ? globalThis.Number(object.concurrency) : 0,
       reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+      continueOnFailure: isSet(object.continueOnFailure)
+        ? globalThis.Boolean(object.continueOnFailure)
+        : isSet(object.continue_on_failure)
+        ? globalThis.Boolean(object.continue_on_failure)
+        : false,
     };
   },
 
@@ -4023,6 +4322,9 @@ export const StartSiteRunRequest: MessageFns<StartSiteRunRequest> = {
     if (message.reason !== "") {
       obj.reason = message.reason;
     }
+    if (message.continueOnFailure !== false) {
+      obj.continueOnFailure = message.continueOnFailure;
+    }
     return obj;
   },
 
@@ -4036,6 +4338,7 @@ export const StartSiteRunRequest: MessageFns<StartSiteRunRequest> = {
     message.toSite = object.toSite ?? "";
     message.concurrency = object.concurrency ?? 0;
     message.reason = object.reason ?? "";
+    message.continueOnFailure = object.continueOnFailure ?? false;
     return message;
   },
 };
@@ -5611,6 +5914,7 @@ function createBaseHistoryRun(): HistoryRun {
     finishedAtMs: 0,
     reason: "",
     steps: [],
+    hooks: [],
   };
 }
 
@@ -5642,6 +5946,9 @@ export const HistoryRun: MessageFns<HistoryRun> = {
     }
     for (const v of message.steps) {
       HistoryStep.encode(v!, writer.uint32(74).fork()).join();
+    }
+    for (const v of message.hooks) {
+      HookRan.encode(v!, writer.uint32(82).fork()).join();
     }
     return writer;
   },
@@ -5731,6 +6038,14 @@ export const HistoryRun: MessageFns<HistoryRun> = {
             message.steps.push(HistoryStep.decode(reader, reader.uint32()));
             continue;
           }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.hooks.push(HookRan.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -5772,6 +6087,9 @@ export const HistoryRun: MessageFns<HistoryRun> = {
       steps: globalThis.Array.isArray(object?.steps)
         ? object.steps.map((e: any) => HistoryStep.fromJSON(e))
         : [],
+      hooks: globalThis.Array.isArray(object?.hooks)
+        ? object.hooks.map((e: any) => HookRan.fromJSON(e))
+        : [],
     };
   },
 
@@ -5804,6 +6122,9 @@ export const HistoryRun: MessageFns<HistoryRun> = {
     if (message.steps?.length) {
       obj.steps = message.steps.map((e) => HistoryStep.toJSON(e));
     }
+    if (message.hooks?.length) {
+      obj.hooks = message.hooks.map((e) => HookRan.toJSON(e));
+    }
     return obj;
   },
 
@@ -5821,6 +6142,7 @@ export const HistoryRun: MessageFns<HistoryRun> = {
     message.finishedAtMs = object.finishedAtMs ?? 0;
     message.reason = object.reason ?? "";
     message.steps = object.steps?.map((e) => HistoryStep.fromPartial(e)) || [];
+    message.hooks = object.hooks?.map((e) => HookRan.fromPartial(e)) || [];
     return message;
   },
 };
