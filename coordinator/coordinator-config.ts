@@ -9,11 +9,14 @@
 //   metrics: 0.0.0.0:9430            # optional: the Prometheus endpoint (GET /metrics)
 //   http: 0.0.0.0:9430               # optional: the read-only status page (may share metrics' listener)
 //   tls: { dir: /etc/twinzone/tls, name: coordinator }   # shared/tls/tls-config.ts
+//   siteRuns: { concurrency: 4 }     # runs at once inside a wave of a site-wide run
 //   insecure: false                  # true: plaintext, no authentication (labs only)
 import path from 'node:path';
 import { z } from 'zod';
 import { LOG_LEVELS, fields, listenAddress, text, wholeNumber } from '../shared/config/config-fields.js';
 import { openConfig } from '../shared/config/load-config.js';
+import { DEFAULT_MAX_CONCURRENT_RUNS } from './runs/run-admission.js';
+import { DEFAULT_SITE_RUN_CONCURRENCY } from './site-runs/site-run.js';
 import { TLS_CONFIG_FIELDS, tlsSettingsFrom, type TlsSettings } from '../shared/tls/tls-config.js';
 
 export interface CoordinatorConfig {
@@ -33,6 +36,8 @@ export interface CoordinatorConfig {
   http: string | null;
   /** Mutual TLS (the default) or, asked for explicitly, plaintext. */
   tls: TlsSettings;
+  /** Site-wide runs (README "Site-wide runs"): runs at once inside a wave unless the request says. */
+  siteRuns: { concurrency: number };
 }
 
 /** The CLI's default endpoint is 127.0.0.1 on this port (cli/control-client.ts). */
@@ -48,6 +53,7 @@ export const CoordinatorConfigFile = fields({
   logLevel: z.enum(LOG_LEVELS).default('info'),
   metrics: listenAddress().optional(),
   http: listenAddress().optional(),
+  siteRuns: fields({ concurrency: wholeNumber(1, DEFAULT_MAX_CONCURRENT_RUNS).default(DEFAULT_SITE_RUN_CONCURRENCY) }).default({ concurrency: DEFAULT_SITE_RUN_CONCURRENCY }),
   ...TLS_CONFIG_FIELDS,
 });
 
@@ -65,5 +71,6 @@ export function loadCoordinatorConfig(file: string): CoordinatorConfig {
     metrics: cfg.metrics ?? null,
     http: cfg.http ?? null,
     tls: tlsSettingsFrom(cfg, file, 'coordinator'),
+    siteRuns: cfg.siteRuns,
   };
 }

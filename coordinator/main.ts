@@ -131,7 +131,7 @@ export async function runCoordinator(args: string[]): Promise<number> {
   // Control calls wait until the resumed runs and adopted leases are settled (I4).
   let settle!: () => void;
   const settled = new Promise<void>((resolve) => (settle = resolve));
-  const controlDeps = { store, leases, agents, inventory, sequencer, clock, log, health };
+  const controlDeps = { store, leases, agents, inventory, sequencer, clock, log, health, siteRunConcurrency: config.siteRuns.concurrency };
   const services = [
     gatedBinding(controlBinding(controlDeps), settled),
     leasesBinding({ leaseManager: leases, store, inventory: () => inventory, log, clock, health, onRenewed: (ok) => metrics.leaseRenewal(ok ? 'ok' : 'refused') }),

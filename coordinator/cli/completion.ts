@@ -14,6 +14,7 @@ export const COMPLETIONS: Record<string, { subcommands?: string[]; options: stri
   migrate: { options: ['--to', '--via-file'] },
   fallback: { options: ['--to'] },
   dr: { subcommands: ['switchover', 'failover'], options: ['--site', '--to'] },
+  site: { subcommands: ['failover', 'switchover'], options: ['--from', '--to', '--concurrency', '--continue-on-failure', '--reason'] },
   'declare-disaster': { options: ['--site', '--reason'] },
   'confirm-down': { options: [] },
   deltas: { subcommands: ['accept'], options: ['--from', '--to', '--all'] },

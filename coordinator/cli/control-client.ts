@@ -19,6 +19,8 @@ import {
   type PlanRunResponse,
   type RunProgress,
   type RunRequest,
+  type StartSiteRunRequest,
+  type StartSiteRunResponse,
 } from '../../shared/gen/twinzone/v1/control.js';
 import { unaryCall, type UnaryMethod } from '../../shared/grpc/unary-call.js';
 import { tlsTargetOptions } from '../../shared/grpc/tls-credentials.js';
@@ -95,16 +97,21 @@ export class Control {
 
   /** A run's progress as it happens; no deadline: a migration streams for as long as the copy takes. */
   startRun(run: RunRequest): AsyncIterable<RunProgress> {
-    return this.stream(this.client.startRun({ run }, new Metadata()));
+    return this.stream(this.client.startRun({ run }, new Metadata()), (m) => m.progress);
   }
   watchRun(runId: string): AsyncIterable<RunProgress> {
-    return this.stream(this.client.watchRun({ runId }, new Metadata()));
+    return this.stream(this.client.watchRun({ runId }, new Metadata()), (m) => m.progress);
+  }
+  /** A site-wide run's waves and its zones' progress, as they happen; no deadline. */
+  startSiteRun(req: StartSiteRunRequest): AsyncIterable<StartSiteRunResponse> {
+    return this.stream(this.client.startSiteRun(req, new Metadata()), (m) => m);
   }
 
-  private async *stream(call: ClientReadableStream<{ progress: RunProgress | undefined }>): AsyncIterable<RunProgress> {
+  private async *stream<M, T>(call: ClientReadableStream<M>, pick: (message: M) => T | undefined): AsyncIterable<T> {
     try {
-      for await (const message of call as AsyncIterable<{ progress: RunProgress | undefined }>) {
-        if (message.progress) yield message.progress;
+      for await (const message of call as AsyncIterable<M>) {
+        const item = pick(message);
+        if (item) yield item;
       }
     } catch (err) {
       throw isUnanswered(err) ? this.unreachable(err) : fromGrpcError(err);

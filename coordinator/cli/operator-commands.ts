@@ -14,6 +14,7 @@ import { hostsCommand } from './commands/hosts.js';
 import { leaseCommand } from './commands/lease-show.js';
 import { planCommand } from './commands/plan.js';
 import { runCommand } from './commands/run.js';
+import { siteCommand } from './commands/site.js';
 import { statusCommand } from './commands/status.js';
 import { coordinatorCredentials, type CliTlsOptions } from './cli-tls.js';
 import { Control, coordinatorAddress } from './control-client.js';
@@ -29,6 +30,7 @@ export const OPERATOR_COMMANDS: Record<string, CommandFn> = {
   migrate: runCommand('migrate'),
   fallback: runCommand('fallback'),
   dr: runCommand('dr'),
+  site: siteCommand,
   'declare-disaster': declareDisasterCommand,
   'confirm-down': confirmDownCommand,
   deltas: deltasCommand,
@@ -48,6 +50,8 @@ and --tls-dir DIR / --tls-name NAME for the operator certificate, or --insecure)
   migrate ZONE --to HOST [--via-file PATH] first-time migration (streamed pax archive)
   fallback ZONE [--to HOST]                back to the previous twin
   dr switchover|failover ZONE --site S     moves across sites (failover after declare-disaster)
+  site failover|switchover --from S [--to S2] [--concurrency N] [--continue-on-failure]
+                                           every zone of a site to the other, in priority waves
   declare-disaster --site S                declare a site lost
   confirm-down HOST                        vouch that a host is down; its leases may move
   deltas ZONE --from A --to B              attach deltas for a host pair

@@ -20,6 +20,9 @@ export interface ControlDeps {
   log: Logger;
   /** Probe results and host health (coordinator/health); absent in tests that do not need them. */
   health?: HealthView;
+  /** Site runs (site-runs/site-run.ts): runs at once inside a wave unless asked, and the sequencer's limit. */
+  siteRunConcurrency?: number;
+  maxConcurrentRuns?: number;
 }
 
 /**

@@ -22,6 +22,8 @@ import {
   type PlanRunResponse,
   type StartRunRequest,
   type StartRunResponse,
+  type StartSiteRunRequest,
+  type StartSiteRunResponse,
   type WatchRunRequest,
   type WatchRunResponse,
 } from '../../shared/gen/twinzone/v1/control.js';
@@ -36,6 +38,8 @@ import { dryRunPlan, planFor } from './plan-run.js';
 import { streamProgress } from './progress-stream.js';
 import { toProtoEvent, toProtoHistoryRun } from './proto-convert.js';
 import { getStatus } from './status.js';
+import { fromProtoSiteRunRequest, toProtoSiteRunEvent } from '../site-runs/proto-convert.js';
+import { startSiteRun } from '../site-runs/site-run.js';
 
 const zoneLabel: RequestLabels = (r) => {
   const req = r as { zone?: string; run?: { zone?: string } };
@@ -86,6 +90,20 @@ export function controlBinding(deps: ControlDeps): ServiceBinding {
           const outcome = await started.done;
           record(deps, ctx, { ...entry, what: 'control.run-finished', run: outcome.runId, details: { reason: outcome.reason } }, outcome.state);
         }
+      }),
+
+      startSiteRun: serverStreaming<StartSiteRunRequest, StartSiteRunResponse>(log, 'StartSiteRun', () => ({}), async (req, call, ctx) => {
+        const request = fromProtoSiteRunRequest(req, whoOf(ctx));
+        const entry = { what: 'control.start-site-run', details: { kind: request.kind, fromSite: request.fromSite, toSite: request.toSite, concurrency: request.concurrency, reason: request.reason } };
+        // A caller that goes away does not stop the site run (as a run's): its zones' runs
+        // are the sequencer's, and the journal (site-run.* events) keeps the waves.
+        const outcome = await audited(deps, ctx, entry, () =>
+          startSiteRun(deps, request, (e) => {
+            const message = toProtoSiteRunEvent(e);
+            if (message && !ctx.signal.aborted) call.write(message);
+          }),
+        );
+        ctx.log.info({ siteRun: outcome.siteRunId, state: outcome.state }, 'site run finished');
       }),
 
       watchRun: serverStreaming<WatchRunRequest, WatchRunResponse>(log, 'WatchRun', () => ({}), async (req, call, ctx) => {

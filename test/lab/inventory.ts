@@ -73,6 +73,7 @@ function zoneEntry(lab: string, config: LabConfig, preset: LabPreset, zone: Pres
     // a zone without one (many-zone labs) is checked by its state alone.
     service: zone.app === false ? { address: zone.address.split('/')[0], port: 80, httpPath: '/' } : { address: '127.0.0.1', port: appPort(lab, zone), httpPath: '/' },
     storageGroup: zone.dataGroup,
+    ...(zone.priority !== undefined && { priority: zone.priority }),
     fs: [{ dir: '/data', special: zone.dataMount, type: 'lofs' }],
     twins,
     remaps,

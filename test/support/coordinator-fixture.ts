@@ -44,9 +44,10 @@ export function runTwinzone(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 
   });
 }
 
-export async function startCoordinatorLab(dir: string): Promise<CoordinatorLab> {
-  await createLab(dir, 'bc-dr');
+export async function startCoordinatorLab(dir: string, preset = 'bc-dr', opts: { beforeCoordinator?: () => void } = {}): Promise<CoordinatorLab> {
+  await createLab(dir, preset);
   await labUp(dir);
+  opts.beforeCoordinator?.();
   const coordinator = await startCoordinator(dir, { inventory: { policy: LAB_POLICY } });
   const env = { ...process.env, TWINZONE_COORDINATOR: coordinator.address };
   const cli = (args: string[], opts: { timeoutMs?: number } = {}) => runTwinzone(args, env, opts.timeoutMs);
@@ -62,29 +63,34 @@ export async function startCoordinatorLab(dir: string): Promise<CoordinatorLab> 
   };
 }
 
-export const coordinatorTest = base.extend<{ lab: CoordinatorLab }>({
-  // eslint-disable-next-line no-empty-pattern
-  lab: async ({ task }, use) => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'twinzone-coordinator-'));
-    const lab = await startCoordinatorLab(dir);
-    let failed = false;
-    try {
-      await use(lab);
-      const report = checkLab(dir);
-      expect(report.violations.map(formatViolation), 'the checker found invariant violations').toEqual([]);
-    } catch (err) {
-      failed = true;
-      throw err;
-    } finally {
-      if (failed || task.result?.state === 'fail') {
-        await stopCoordinator(dir);
-        await labAgentsDown(dir);
-        await stopLabAsync(dir);
-        console.error(`lab kept for inspection: ${dir} (daemon logs in ${path.join(dir, 'logs')})`);
-      } else {
-        await stopCoordinator(dir);
-        await destroyLab(dir);
+/** The fixture over a lab of PRESET (registered in presets/bc-dr.ts). */
+export function coordinatorTestWith(preset: string, opts: { beforeCoordinator?: (dir: string) => void } = {}) {
+  return base.extend<{ lab: CoordinatorLab }>({
+    // eslint-disable-next-line no-empty-pattern
+    lab: async ({ task }, use) => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'twinzone-coordinator-'));
+      const lab = await startCoordinatorLab(dir, preset, { beforeCoordinator: () => opts.beforeCoordinator?.(dir) });
+      let failed = false;
+      try {
+        await use(lab);
+        const report = checkLab(dir);
+        expect(report.violations.map(formatViolation), 'the checker found invariant violations').toEqual([]);
+      } catch (err) {
+        failed = true;
+        throw err;
+      } finally {
+        if (failed || task.result?.state === 'fail') {
+          await stopCoordinator(dir);
+          await labAgentsDown(dir);
+          await stopLabAsync(dir);
+          console.error(`lab kept for inspection: ${dir} (daemon logs in ${path.join(dir, 'logs')})`);
+        } else {
+          await stopCoordinator(dir);
+          await destroyLab(dir);
+        }
       }
-    }
-  },
-});
+    },
+  });
+}
+
+export const coordinatorTest = coordinatorTestWith('bc-dr');

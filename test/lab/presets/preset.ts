@@ -56,6 +56,8 @@ export interface PresetZone {
   app?: boolean;
   /** Bytes of the image's one large file (default 1 MiB). */
   imageBytes?: number;
+  /** The inventory's priority (site-wide runs move 1 first); absent: the inventory default. */
+  priority?: number;
 }
 
 export interface LabPreset {
