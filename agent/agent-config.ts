@@ -12,6 +12,7 @@
 //   timeouts: { defaultMs: 120000, perCommand: { pax: 21600000 } }
 //   logLevel: info
 //   coordinator: coord.example:7430  # optional: renew leases there and self-fence on loss
+//   hooksDir: /etc/twinzone/hooks    # the only executables RunHook runs (README "Hooks")
 //   metrics: 0.0.0.0:9420            # optional: the Prometheus endpoint (GET /metrics)
 //   tls: { dir: /etc/twinzone/tls, name: hostA }   # default name: host (shared/tls/tls-config.ts)
 //   insecure: false                  # true: plaintext, no authentication (labs only)
@@ -52,7 +53,11 @@ export interface AgentConfig {
   metrics: string | null;
   /** Mutual TLS (the default) or, asked for explicitly, plaintext. */
   tls: TlsSettings;
+  /** RunHook runs executables under this directory and nothing else (README "Hooks"). */
+  hooksDir: string;
 }
+
+export const DEFAULT_HOOKS_DIR = '/etc/twinzone/hooks';
 
 export const DEFAULT_ALLOWED_ROOTS = ['/zones', '/export', '/data', '/var/tmp', '/dev'];
 
@@ -81,6 +86,7 @@ export const AgentConfigFile = fields({
   logLevel: z.enum(LOG_LEVELS).default('info'),
   coordinator: matching(/^[^\s:]+:\d{1,5}$/, 'must be HOST:PORT').optional(),
   metrics: listenAddress().optional(),
+  hooksDir: checkedText((p) => (path.isAbsolute(p) ? null : 'must be an absolute path')).default(DEFAULT_HOOKS_DIR),
   ...TLS_CONFIG_FIELDS,
 });
 
@@ -106,5 +112,6 @@ export function loadAgentConfig(file: string): AgentConfig {
     coordinator: cfg.coordinator ?? null,
     metrics: cfg.metrics ?? null,
     tls: tlsSettingsFrom(cfg, file, cfg.host),
+    hooksDir: path.normalize(cfg.hooksDir),
   };
 }

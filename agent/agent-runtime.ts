@@ -8,6 +8,7 @@ import type { TlsIdentity } from '../shared/tls/tls-identity.js';
 import { TransferGrantGate } from './security/transfer-grant-gate.js';
 import type { CallContext } from '../shared/grpc/call-context.js';
 import type { Logger } from '../shared/log/create-logger.js';
+import { runExecutable, type ExecutableRunner } from '../shared/process/run-executable.js';
 import { systemClock, type Clock } from '../shared/time/clock.js';
 import type { AgentConfig } from './agent-config.js';
 import { EpochStore } from './fencing/epoch-store.js';
@@ -26,6 +27,8 @@ export interface AgentRuntime {
   log: Logger;
   clock: Clock;
   runner: CommandRunner;
+  /** Runs hooks (RunHook): executables by path, outside the command table. */
+  runExecutable: ExecutableRunner;
   platform: PlatformProfile;
   epochs: EpochStore;
   locks: ZoneLocks;
@@ -53,6 +56,7 @@ export function createAgentRuntime(config: AgentConfig, log: Logger, opts: { run
     log,
     clock,
     runner,
+    runExecutable,
     platform,
     epochs: new EpochStore(path.join(config.stateDir, 'epochs')),
     locks: new ZoneLocks(),

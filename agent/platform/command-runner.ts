@@ -5,6 +5,7 @@
 import type { Readable, Writable } from 'node:stream';
 import type { CommandRecord } from '../../shared/errors/twinzone-error.js';
 import type { Logger } from '../../shared/log/create-logger.js';
+import { trimOutput } from '../../shared/process/output-cap.js';
 
 export const COMMAND_NAMES = [
   'zoneadm', 'zonecfg', 'zlogin', 'mount', 'umount', 'df', 'vxdg', 'zpool', 'zfs',
@@ -56,17 +57,7 @@ export interface CommandRunner {
   argvOf(spec: Pick<RunSpec, 'command' | 'args'>): string[];
 }
 
-/** Replies carry at most this much of each stream: the head and the tail of the rest. */
-export const RECORD_OUTPUT_LIMIT = 8 * 1024;
-
-export function trimOutput(text: string): { text: string; truncated: boolean } {
-  if (text.length <= RECORD_OUTPUT_LIMIT) return { text, truncated: false };
-  const half = RECORD_OUTPUT_LIMIT / 2;
-  return {
-    text: `${text.slice(0, half)}\n[... ${text.length - RECORD_OUTPUT_LIMIT} characters cut ...]\n${text.slice(-half)}`,
-    truncated: true,
-  };
-}
+export { RECORD_OUTPUT_LIMIT, trimOutput } from '../../shared/process/output-cap.js';
 
 export function makeRecord(
   argv: string[],

@@ -2,7 +2,8 @@
 // only for the coordinator; it answers reads for the coordinator and for operators
 // (read-only ones included); it streams a zonepath out only to a peer agent, and then
 // only with the coordinator's transfer grant naming that peer (transfer-grants.ts).
-// Any method not listed here, including one added later, is the coordinator's alone.
+// Any method not listed here, including one added later, is the coordinator's alone:
+// RunHook among them (README "Hooks").
 import { ANY_ROLE, type ServiceAccess } from '../../shared/grpc/access-control.js';
 import { Role } from '../../shared/tls/roles.js';
 

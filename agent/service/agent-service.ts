@@ -6,6 +6,7 @@ import { AgentService } from '../../shared/gen/twinzone/v1/agent.js';
 import type { AgentRuntime } from '../agent-runtime.js';
 import { AGENT_ACCESS } from './agent-access.js';
 import { archiveHandlers } from './archive-handlers.js';
+import { hookHandlers } from './hook-handlers.js';
 import { hostHandlers } from './host-handlers.js';
 import { MutationGate } from './mutation-gate.js';
 import { operationRecordHandlers } from './op-record-handlers.js';
@@ -31,6 +32,7 @@ export function agentBinding(runtime: AgentRuntime): ServiceBinding {
       ...archiveHandlers(runtime, gate),
       ...probeHandlers(runtime),
       ...operationRecordHandlers(runtime),
+      ...hookHandlers(runtime),
     },
   };
 }

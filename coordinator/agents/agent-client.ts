@@ -17,14 +17,14 @@ import {
   DeleteZoneConfigRequest, DeportStorageRequest, DetachZoneRequest, ExtractArchiveFileRequest, GetHostFactsRequest,
   GetOperationResultRequest, GetTransferProgressRequest, GetZoneRequest, HaltZoneRequest, ImportStorageRequest, ListMountsRequest, ListZonesRequest,
   MountFsRequest, PrepareZonepathRequest, PullArchiveFileRequest, PullZonepathRequest, QueryReplicationRequest, ReadyZoneRequest,
-  ReplicationActionRequest, RunProbeRequest, ShutdownZoneRequest, SnapshotActionRequest, UnmountFsRequest,
+  ReplicationActionRequest, RunHookRequest, RunProbeRequest, ShutdownZoneRequest, SnapshotActionRequest, UnmountFsRequest,
   type AgentClient, type AttachZoneResponse, type BootZoneResponse, type ConvertZoneResponse,
   type CreateArchiveFileResponse, type CreateZoneFromDetachedResponse, type DeepPartial, type DeleteZoneConfigResponse,
   type DeportStorageResponse, type DetachZoneResponse, type ExtractArchiveFileResponse, type GetHostFactsResponse,
   type GetOperationResultResponse, type GetTransferProgressResponse, type GetZoneResponse, type HaltZoneResponse, type ImportStorageResponse,
   type ListMountsResponse, type ListZonesResponse, type MountFsResponse, type PrepareZonepathResponse,
   type PullArchiveFileResponse, type PullZonepathResponse, type QueryReplicationResponse, type ReadyZoneResponse, type ReplicationActionResponse,
-  type RunProbeResponse, type ShutdownZoneResponse, type TransferGrant, type SnapshotActionResponse, type UnmountFsResponse,
+  type RunHookResponse, type RunProbeResponse, type ShutdownZoneResponse, type TransferGrant, type SnapshotActionResponse, type UnmountFsResponse,
 } from '../../shared/gen/twinzone/v1/agent.js';
 import type { Mutation } from '../../shared/gen/twinzone/v1/common.js';
 import { rawUnaryCall, type UnaryMethod } from '../../shared/grpc/unary-call.js';
@@ -134,6 +134,10 @@ export class AgentConnection {
   }
   runProbe(req: Req<RunProbeRequest>, o?: AgentCallOptions): Promise<RunProbeResponse> {
     return this.call('RunProbe', this.client.runProbe, RunProbeRequest.fromPartial(req), o);
+  }
+  /** Not retried (RPC_RETRY): a hook runs each time it is asked. */
+  runHook(req: Req<RunHookRequest>, o?: AgentCallOptions): Promise<RunHookResponse> {
+    return this.call('RunHook', this.client.runHook, RunHookRequest.fromPartial(req), o);
   }
   getOperationResult(req: Req<GetOperationResultRequest> & { opId: string }, o?: AgentCallOptions): Promise<GetOperationResultResponse> {
     return this.call('GetOperationResult', this.client.getOperationResult, GetOperationResultRequest.fromPartial(req), o);

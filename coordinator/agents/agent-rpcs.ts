@@ -11,7 +11,7 @@ export const AGENT_RPCS = [
   'SnapshotAction', 'QueryReplication', 'ReplicationAction',
   'StreamZonepathOut', 'ReceiveZonepath', 'PullZonepath', 'CreateArchiveFile', 'ExtractArchiveFile',
   'StreamArchiveFileOut', 'PullArchiveFile', 'GetTransferProgress',
-  'RunProbe', 'GetOperationResult',
+  'RunProbe', 'GetOperationResult', 'RunHook',
 ] as const;
 
 export type AgentRpc = (typeof AGENT_RPCS)[number];
@@ -60,6 +60,8 @@ export const RPC_RETRY = {
   GetTransferProgress: 'read-only',
   RunProbe: 'read-only',
   GetOperationResult: 'read-only',
+  // A hook runs each time it is asked: a lost answer is the hook's failure, never a second run.
+  RunHook: 'never',
 } as const satisfies Record<AgentRpc, RetryClass>;
 
 /**
@@ -95,7 +97,10 @@ export const DEFAULT_DEADLINE_BUDGETS: DeadlineBudgets = {
 export const AGENT_DEFAULT_SHUTDOWN_TIMEOUT_MS = 60_000;
 export const AGENT_DEFAULT_PROBE_TIMEOUT_MS = 5_000;
 
-export type DeadlineKind = 'read' | 'host-facts' | 'probe' | 'operation' | 'shutdown' | 'archive';
+/** The agent's default when RunHook leaves its timeout at 0 (agent/ops/hook-ops.ts). */
+export const AGENT_DEFAULT_HOOK_TIMEOUT_MS = 60_000;
+
+export type DeadlineKind = 'read' | 'host-facts' | 'probe' | 'operation' | 'shutdown' | 'archive' | 'hook';
 
 export const RPC_DEADLINE = {
   GetHostFacts: 'host-facts',
@@ -126,6 +131,7 @@ export const RPC_DEADLINE = {
   GetTransferProgress: 'read',
   RunProbe: 'probe',
   GetOperationResult: 'read',
+  RunHook: 'hook',
 } as const satisfies Record<UnaryAgentRpc, DeadlineKind>;
 
 /**
@@ -150,5 +156,8 @@ export function deadlineFor(rpc: UnaryAgentRpc, request: unknown, budgets: Deadl
       return given(AGENT_DEFAULT_SHUTDOWN_TIMEOUT_MS) + budgets.operationMs + budgets.slackMs;
     case 'archive':
       return budgets.archiveMs + budgets.slackMs;
+    case 'hook':
+      // The agent kills the hook at its timeout, with a grace for SIGKILL.
+      return given(AGENT_DEFAULT_HOOK_TIMEOUT_MS) + budgets.slackMs;
   }
 }

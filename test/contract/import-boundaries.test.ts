@@ -1,5 +1,6 @@
 // The layering, checked on the import statements: shared code knows no daemon, the agent
-// never loads coordinator code or SQLite, execa is confined to the one command runner,
+// never loads coordinator code or SQLite, execa is confined to the command runner (and
+// the run-hook runner both daemons share),
 // better-sqlite3 to the coordinator's store.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -45,9 +46,9 @@ describe('import boundaries', () => {
     }
   });
 
-  it('execa is imported only by the command runner', () => {
+  it('execa is imported only by the command runner and the run-hook runner', () => {
     const users = [...sources('agent'), ...sources('coordinator'), ...sources('shared')].filter((f) => importsOf(f).includes('execa'));
-    expect(users).toEqual([path.join('agent', 'platform', 'execa-runner.ts')]);
+    expect(users).toEqual([path.join('agent', 'platform', 'execa-runner.ts'), path.join('shared', 'process', 'run-executable.ts')]);
   });
 
   it('better-sqlite3 is imported only under coordinator/store', () => {

@@ -60,6 +60,8 @@ export function writeAgentConfig(lab: string, host: string, opts: { coordinator?
     timeouts: { defaultMs: 30_000 },
     logLevel: 'debug',
     tls: { dir: labTlsDir(lab), name: host },
+    // The simulated host's own hooks directory (README "Hooks"), not the machine's /etc.
+    hooksDir: path.join(env.root, 'etc', 'twinzone', 'hooks'),
   };
   const file = agentConfigPath(lab, host);
   fs.mkdirSync(path.dirname(file), { recursive: true });
