@@ -38,6 +38,7 @@ import { dryRunPlan, planFor } from './plan-run.js';
 import { streamProgress } from './progress-stream.js';
 import { toProtoEvent, toProtoHistoryRun } from './proto-convert.js';
 import { getStatus } from './status.js';
+import { journalledHooks } from '../hooks/run-hooks.js';
 import { fromProtoSiteRunRequest, toProtoSiteRunEvent } from '../site-runs/proto-convert.js';
 import { startSiteRun } from '../site-runs/site-run.js';
 
@@ -143,7 +144,7 @@ export function controlBinding(deps: ControlDeps): ServiceBinding {
       getHistory: unary<GetHistoryRequest, GetHistoryResponse>(log, 'GetHistory', zoneLabel, (req, ctx) =>
         audited(deps, ctx, { what: 'control.get-history', zone: req.zone || null }, () => {
           const runs = deps.store.runs.history(req.zone || null, req.limit || DEFAULT_HISTORY_LIMIT);
-          return Promise.resolve({ runs: runs.map((r) => toProtoHistoryRun(r, deps.store.runs.steps(r.id))) });
+          return Promise.resolve({ runs: runs.map((r) => toProtoHistoryRun(r, deps.store.runs.steps(r.id), journalledHooks(deps.store, r.id))) });
         }),
       ),
 

@@ -9,6 +9,7 @@ import { addressProblem, hostNameProblem, parseEndpoint } from '../../shared/val
 import { pathProblem } from '../../shared/validate/paths.js';
 import { requireDatasetName, requirePoolName, requireRdfGroupName, requireVxName } from '../../shared/validate/storage-names.js';
 import { describeZoneNameProblem, zoneNameProblem } from '../../shared/validate/zone-name.js';
+import { HooksFile } from '../hooks/hook-file.js';
 import {
   Brand,
   DEFAULT_PRIORITY,
@@ -106,7 +107,7 @@ export const HealthCheckFile = z.discriminatedUnion('kind', [
 ]);
 export type HealthCheckFile = z.output<typeof HealthCheckFile>;
 
-const site = fields({ name: siteName(), witness: z.boolean().default(false), policy: PolicyLayer.optional() });
+const site = fields({ name: siteName(), witness: z.boolean().default(false), policy: PolicyLayer.optional(), hooks: HooksFile });
 
 const host = fields({
   name: hostName(),
@@ -209,6 +210,8 @@ const zone = fields({
   /** Absent: the zone-state check alone. */
   healthChecks: z.array(HealthCheckFile).optional(),
   policy: PolicyLayer.optional(),
+  /** Run hooks of this zone (README "Hooks"), after its site's. */
+  hooks: HooksFile,
 });
 
 export const InventoryFile = fields({

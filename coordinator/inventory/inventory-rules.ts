@@ -3,6 +3,7 @@
 // the primary's SAN; a DR twin sits in another site on the replica of the zone's storage).
 import type { Salvaged } from '../../shared/config/config-fields.js';
 import type { ConfigReader } from '../../shared/config/load-config.js';
+import { checkHookHosts } from '../hooks/hook-file.js';
 import type { InventoryFile } from './inventory-file.js';
 
 /** What passed its field checks; every field may be missing where it did not. */
@@ -71,6 +72,10 @@ export function checkInventoryRules(c: ConfigReader, d: InventoryDraft): void {
   reportDuplicates(c, mountPoints, 'mount point');
 
   checkZones(c, d, { sites, hosts, groups });
+  checkHookHosts(c, new Set(hosts.keys()), [
+    ...(d.sites ?? []).map((s, i) => ({ at: `sites.${i}.hooks`, hooks: s?.hooks })),
+    ...(d.zones ?? []).map((z, i) => ({ at: `zones.${i}.hooks`, hooks: z?.hooks })),
+  ]);
   checkDrConnected(c, d, [...sites.values()].some((s) => s.witness === true));
 }
 

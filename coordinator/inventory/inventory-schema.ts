@@ -4,6 +4,8 @@
 // that exists, every default applied (load-inventory.ts). The file format uses the same
 // field names (camelCase), so an error's field path is also the path in this model.
 
+import type { Hook } from '../hooks/hook-spec.js';
+
 /** The format version this loader reads; a breaking change in the file format bumps it. */
 export const INVENTORY_VERSION = 1;
 
@@ -54,6 +56,8 @@ export interface Site {
   witness: boolean;
   /** The policy zones whose primary twin is in this site start from (global defaults + this site's). */
   policy: ZonePolicy;
+  /** Run hooks for every zone whose primary twin is in this site (README "Hooks"). */
+  hooks: Hook[];
 }
 
 export interface Host {
@@ -197,6 +201,8 @@ export interface Zone {
   remaps: HostRemaps[];
   healthChecks: HealthCheck[];
   policy: ZonePolicy;
+  /** This zone's own run hooks; its site's run before them (coordinator/hooks/run-hooks.ts). */
+  hooks: Hook[];
 }
 
 export interface Inventory {

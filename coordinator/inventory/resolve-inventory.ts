@@ -53,7 +53,7 @@ function resolveCheck(c: ConfigReader, at: string, check: HealthCheckFile, servi
 export function resolveInventory(c: ConfigReader, f: InventoryFile): Inventory {
   const policy = layerPolicy(BUILTIN_POLICY, f.defaults?.policy);
   const healthCheck = f.defaults?.healthCheck ? layerTiming(c, 'defaults.healthCheck', BUILTIN_HEALTH_CHECK, f.defaults.healthCheck) : BUILTIN_HEALTH_CHECK;
-  const sites: Site[] = f.sites.map((s) => ({ name: s.name, witness: s.witness, policy: layerPolicy(policy, s.policy) }));
+  const sites: Site[] = f.sites.map((s) => ({ name: s.name, witness: s.witness, policy: layerPolicy(policy, s.policy), hooks: s.hooks }));
   const siteOfHost = new Map(f.hosts.map((h) => [h.name, h.site]));
   const zones: Zone[] = f.zones.map((z, i) => {
     const primary = z.twins.find((t) => t.role === 'primary')?.host;

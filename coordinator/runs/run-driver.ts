@@ -16,6 +16,9 @@ import type { LeaseManager } from '../leases/lease-manager.js';
 import type { Store } from '../store/open-database.js';
 import type { Delta } from '../store/delta-store.js';
 import type { StepRecord } from '../store/run-store.js';
+import { callHooks, type HookEnv } from '../hooks/run-hooks.js';
+import { hookSchedule, type HookSchedule } from '../hooks/hook-points.js';
+import type { HookPoint, HookRecord } from '../hooks/hook-spec.js';
 import { deltasText, type CoordinatorStepEnv } from './coordinator-steps.js';
 import { isUndoOpId, stepOpId, type Direction } from './op-ids.js';
 import { JournalEvent, type BlockedDirection, type RunJournal } from './run-journal.js';
@@ -77,8 +80,18 @@ function rowMessage(row: StepRecord): string {
   return (row.error as { message?: string } | null)?.message ?? `${row.name} failed`;
 }
 
+/** The hook's verdict in a sentence: which hook, where, how it ended, the start of what it said. */
+function vetoText(h: HookRecord): string {
+  const how = h.error ?? (h.timedOut ? `timed out after ${h.durationMs} ms` : `exit ${h.exitCode}`);
+  const said = (h.stderr.trim() || h.stdout.trim()).split('\n')[0]?.slice(0, 200) ?? '';
+  return `pre-online hook ${h.argv.join(' ')} on ${h.on} vetoed the run (${how}${said ? `: ${said}` : ''})`;
+}
+
+const FAILED_STATES: readonly RunState[] = ['failed', 'rolled_back', 'rollback_failed'];
+
 export class RunDriver {
   private index = 0;
+  private schedule: HookSchedule | null = null;
 
   constructor(
     private readonly env: DriverEnv,
@@ -149,14 +162,53 @@ export class RunDriver {
       const last = this.env.journal.rows(this.runId, step.index).forward.at(-1);
       if (last?.status === 'succeeded') continue;
       if (last?.status === 'failed' && !isDeltaStop(last)) return this.failForward(step.index, rowMessage(last));
+      const veto = await this.hooksBefore(step.index);
+      if (veto) return this.vetoed(veto);
       const o = step.name === 'attach-zone' ? await this.attach(step) : await this.attempt(step, 'do');
       if (o.kind === 'waiting') return this.blockOnDeltas(step, o);
       if (o.kind === 'unknown') return this.blockUnknown('do', o.error);
       if (o.kind === 'failed') return this.failForward(step.index, o.error.message);
     }
+    const veto = await this.hooksBefore(this.plan.steps.length);
+    if (veto) return this.vetoed(veto);
+    await this.hooks('post-online');
     const reason = `${this.plan.kind} of ${this.plan.zone} to ${this.plan.target} succeeded`;
-    this.finish('succeeded', reason);
+    await this.end('succeeded', reason);
     return this.result(false);
+  }
+
+  // ------------------------------------------------------------------ hooks (README "Hooks")
+
+  /** The hook points due before step INDEX (hook-points.ts); a pre-online veto stops there. */
+  private async hooksBefore(index: number): Promise<HookRecord | null> {
+    this.schedule ??= hookSchedule(this.plan);
+    for (const point of this.schedule.get(index) ?? []) {
+      const veto = await this.hooks(point);
+      if (veto) return veto;
+    }
+    return null;
+  }
+
+  private async hooks(point: HookPoint, state?: RunState): Promise<HookRecord | null> {
+    const veto = await callHooks(this.hookEnv(), { runId: this.runId, plan: this.plan, point, ...(state && { state }) });
+    this.checkpoint();
+    return veto;
+  }
+
+  /** A vetoing pre-online hook runs before any step that changes something: nothing to undo. */
+  private async vetoed(h: HookRecord): Promise<DriveResult> {
+    const chain = undoChain(this.plan, this.doneIndexes(), null);
+    if (chain.undos.length === 0 && chain.stopsAt === null) {
+      await this.end('failed', `${vetoText(h)}; nothing had been changed: ${this.plan.zone} stays where it was`);
+      return this.result(false);
+    }
+    this.env.journal.setState(this.runId, 'rolling_back', this.now());
+    return this.rollback();
+  }
+
+  private hookEnv(): HookEnv {
+    const { store, journal, leases, pool, inventory, clock, log, signal } = this.env;
+    return { store, journal, leases, pool, inventory, clock, log, signal, notify: () => this.env.notify(this.runId) };
   }
 
   /**
@@ -178,11 +230,11 @@ export class RunDriver {
     return this.attempt({ ...step, args: { ...args, force: true } }, 'do');
   }
 
-  private failForward(index: number, message: string): Promise<DriveResult> | DriveResult {
+  private async failForward(index: number, message: string): Promise<DriveResult> {
     const chain = undoChain(this.plan, this.doneIndexes(), index);
     const step = this.plan.steps[index]!;
     if (chain.undos.length === 0 && chain.stopsAt === null) {
-      this.finish('failed', `${step.name} failed: ${message}; nothing had been changed`);
+      await this.end('failed', `${step.name} failed: ${message}; nothing had been changed`);
       return this.result(false);
     }
     this.env.journal.setState(this.runId, 'rolling_back', this.now());
@@ -209,17 +261,17 @@ export class RunDriver {
     }
     if (chain.stopsAt !== null) {
       const s = this.plan.steps[chain.stopsAt]!;
-      this.finish('rollback_failed', `${cause}; rollback stopped at step ${s.index} (${s.name}), which cannot be undone: an operator must decide where ${this.plan.zone} runs (see twinzone history ${this.plan.zone})`);
+      await this.end('rollback_failed', `${cause}; rollback stopped at step ${s.index} (${s.name}), which cannot be undone: an operator must decide where ${this.plan.zone} runs (see twinzone history ${this.plan.zone})`);
       return this.result(false);
     }
     const home = this.plan.source ? `${this.plan.zone} is back on ${this.plan.source}` : `nothing of ${this.plan.zone} is left on ${this.plan.target}`;
-    this.finish('rolled_back', `${cause}; every completed step was undone and ${home}`);
+    await this.end('rolled_back', `${cause}; every completed step was undone and ${home}`);
     return this.result(false);
   }
 
-  private rollbackFailed(of: number, message: string, cause: string): DriveResult {
+  private async rollbackFailed(of: number, message: string, cause: string): Promise<DriveResult> {
     const s = this.plan.steps[of]!;
-    this.finish(
+    await this.end(
       'rollback_failed',
       `${cause}; then undoing step ${of} (${s.name}${s.host ? ` on ${s.host}` : ''}) failed: ${message}. ` +
         `An operator must put ${this.plan.zone} right by hand: check where it is running and where ${s.host ?? 'its storage'} stands (twinzone status ${this.plan.zone}), then record the decision`,
@@ -324,6 +376,12 @@ export class RunDriver {
     let state: RunState = 'running';
     if (!this.env.signal.aborted) state = this.env.journal.state(this.runId);
     return { outcome: { runId: this.runId, state, reason: 'the coordinator stopped; the run resumes from its journal at the next start' }, retryLater: false };
+  }
+
+  /** The run's end: on-failure hooks first when it failed, then the final state. */
+  private async end(state: RunState, reason: string): Promise<void> {
+    if (FAILED_STATES.includes(state)) await this.hooks('on-failure', state);
+    this.finish(state, reason);
   }
 
   private finish(state: RunState, reason: string): void {

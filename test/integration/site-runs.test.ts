@@ -117,7 +117,8 @@ describe('site-wide runs', () => {
   test(
     'a zone whose run fails stops the next waves; --continue-on-failure goes on',
     async ({ lab }) => {
-      // app01 (wave 2) cannot attach on hostC: its run rolls back and it stays on dc1.
+      // app01 (wave 2) cannot attach on hostC: its preflight's `zoneadm attach -n` fails,
+      // so its run fails with nothing changed and it stays on dc1.
       writeFaults(lab.dir, 'hostC', [{ command: 'zoneadm', args: ['-z', 'app01', 'attach'], action: 'fail', exitCode: 1, stderr: 'zoneadm: zone app01: attach failed (injected)\n' }]);
       const first = await siteRun(lab, ['switchover', '--from', 'dc1', '--concurrency', '3']);
       const end = first.lines.find((l) => l.finished)?.finished;
@@ -128,7 +129,7 @@ describe('site-wide runs', () => {
       expect(first.lines.flatMap((l) => (l.waveStarted ? [l.waveStarted.priority] : []))).toEqual([1, 2]);
       const spans = await runSpans(lab);
       expect(spans.get('rep01')).toBeUndefined();
-      expect(spans.get('app01')![0]!.state).toBe('rolled_back');
+      expect(spans.get('app01')![0]!.state).toBe('failed');
 
       // Going on past the failure: app01 fails again (dc1 is still its home), rep01's wave runs.
       const second = await siteRun(lab, ['switchover', '--from', 'dc1', '--concurrency', '3', '--continue-on-failure']);

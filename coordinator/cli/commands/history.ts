@@ -1,10 +1,12 @@
 // `twinzone history [ZONE] [--limit N]`: runs, newest first, each with its steps, the
-// commands they ran and their durations.
+// commands they ran and their durations, and the hooks it called (README "Hooks").
 import { GetHistoryResponse } from '../../../shared/gen/twinzone/v1/control.js';
 import { parseArgs, UsageError } from '../cli-args.js';
 import type { CliContext } from '../cli-context.js';
 import { ExitCode } from '../exit-codes.js';
 import { jsonText } from '../render/json.js';
+import { NO_PAINT } from '../render/colour.js';
+import { hookLine } from '../render/progress.js';
 import { formatDuration, formatTable, formatTime } from '../render/table.js';
 
 export const HISTORY_USAGE = 'twinzone history [ZONE] [--limit N] [--json]';
@@ -22,7 +24,8 @@ export function renderHistory(h: GetHistoryResponse): string {
         .map((l) => (l ? `  ${l}` : l))
         .join('\n');
       const commands = r.steps.flatMap((s) => s.commands.map((c) => `    [${s.index}] ${s.host}# ${c.argv.join(' ')}  → exit ${c.exitCode}, ${formatDuration(c.durationMs)}\n`)).join('');
-      return head + steps + commands;
+      const hooks = r.hooks.map((h) => `  ${hookLine(h, NO_PAINT)}`).join('');
+      return head + steps + commands + hooks;
     })
     .join('\n');
 }
