@@ -18,6 +18,8 @@ export interface LabInventoryOptions {
   /** Global policy defaults (lab tests want short leases). */
   policy?: Partial<ZonePolicy>;
   healthCheck?: Partial<HealthCheckTiming>;
+  /** Changes the document before it is written (a test's hooks, say). */
+  edit?: (doc: Record<string, unknown>) => void;
 }
 
 export function labInventoryPath(labDir: string): string {
@@ -92,7 +94,7 @@ export function buildLabInventory(labDir: string, opts: LabInventoryOptions = {}
   }
   const preset = presetOf(config);
   const machineOf = new Map(preset.hosts.map((h) => [h.host, h.machine]));
-  return {
+  const doc: Record<string, unknown> = {
     version: 1,
     defaults: {
       ...(opts.policy && { policy: opts.policy }),
@@ -126,6 +128,8 @@ export function buildLabInventory(labDir: string, opts: LabInventoryOptions = {}
     ],
     zones: preset.zones.map((z) => zoneEntry(lab, config, preset, z)),
   };
+  opts.edit?.(doc);
+  return doc;
 }
 
 /** Writes DIR/inventory.yaml for a lab whose agents are up (after labUp) and returns its path. */

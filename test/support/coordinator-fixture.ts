@@ -10,6 +10,7 @@ import path from 'node:path';
 import { expect, test as base } from 'vitest';
 import { checkLab, formatViolation } from '../lab/checker.js';
 import { createLab, destroyLab, stopLabAsync } from '../lab/create-lab.js';
+import type { LabInventoryOptions } from '../lab/inventory.js';
 import { labAgentsDown, labUp, startCoordinator, stopCoordinator, TWINZONE_CLI, type StartedCoordinator } from '../lab/processes.js';
 import { readObserverLog } from '../solsim/src/observer.js';
 import { labHandle, type CommandResult, type LabHandle } from './lab-fixture.js';
@@ -44,11 +45,16 @@ export function runTwinzone(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 
   });
 }
 
-export async function startCoordinatorLab(dir: string, preset = 'bc-dr', opts: { beforeCoordinator?: () => void } = {}): Promise<CoordinatorLab> {
+export interface CoordinatorLabOptions {
+  /** Before the coordinator starts: the inventory's hooks, files the test installs on the hosts. */
+  setup?: (dir: string) => Omit<LabInventoryOptions, 'policy'> | void;
+}
+
+export async function startCoordinatorLab(dir: string, preset = 'bc-dr', opts: CoordinatorLabOptions = {}): Promise<CoordinatorLab> {
   await createLab(dir, preset);
   await labUp(dir);
-  opts.beforeCoordinator?.();
-  const coordinator = await startCoordinator(dir, { inventory: { policy: LAB_POLICY } });
+  const inventory = opts.setup?.(dir) ?? {};
+  const coordinator = await startCoordinator(dir, { inventory: { ...inventory, policy: LAB_POLICY } });
   const env = { ...process.env, TWINZONE_COORDINATOR: coordinator.address };
   const cli = (args: string[], opts: { timeoutMs?: number } = {}) => runTwinzone(args, env, opts.timeoutMs);
   return {
@@ -64,12 +70,12 @@ export async function startCoordinatorLab(dir: string, preset = 'bc-dr', opts: {
 }
 
 /** The fixture over a lab of PRESET (registered in presets/bc-dr.ts). */
-export function coordinatorTestWith(preset: string, opts: { beforeCoordinator?: (dir: string) => void } = {}) {
+export function coordinatorTestWith(preset: string, opts: CoordinatorLabOptions = {}) {
   return base.extend<{ lab: CoordinatorLab }>({
     // eslint-disable-next-line no-empty-pattern
     lab: async ({ task }, use) => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'twinzone-coordinator-'));
-      const lab = await startCoordinatorLab(dir, preset, { beforeCoordinator: () => opts.beforeCoordinator?.(dir) });
+      const lab = await startCoordinatorLab(dir, preset, opts);
       let failed = false;
       try {
         await use(lab);
