@@ -9,13 +9,9 @@
 // After a coordinator restart a point is called again only for the hooks it has no
 // journal entry of (a hook in flight at the crash runs again: at least once).
 import { isTwinzoneError } from '../../shared/errors/twinzone-error.js';
-import type { Logger } from '../../shared/log/create-logger.js';
 import { runExecutable, type ExecutableRunner } from '../../shared/process/run-executable.js';
-import type { Clock } from '../../shared/time/clock.js';
-import type { AgentPool } from '../agents/agent-pool.js';
 import type { Inventory } from '../inventory/inventory-schema.js';
-import type { LeaseManager } from '../leases/lease-manager.js';
-import type { RunJournal } from '../runs/run-journal.js';
+import type { DriverEnv } from '../runs/run-driver.js';
 import type { RunPlan } from '../runs/run-plan.js';
 import type { RunState } from '../runs/run-states.js';
 import type { Store } from '../store/open-database.js';
@@ -23,15 +19,8 @@ import { hookOk, type Hook, type HookPoint, type HookRecord } from './hook-spec.
 
 export const HookEvent = { Ran: 'hook.ran', Vetoed: 'hook.vetoed' } as const;
 
-export interface HookEnv {
-  store: Store;
-  journal: RunJournal;
-  leases: LeaseManager;
-  pool: AgentPool;
-  inventory: Inventory;
-  clock: Clock;
-  log: Logger;
-  signal: AbortSignal;
+/** What the run driver lends the hooks (run-driver.ts DriverEnv). */
+export interface HookEnv extends Pick<DriverEnv, 'store' | 'journal' | 'leases' | 'pool' | 'inventory' | 'clock' | 'log' | 'signal'> {
   /** Wakes the run's watchers after a hook's progress was journalled. */
   notify(): void;
   /** The coordinator's own hooks; runExecutable unless a test says otherwise. */

@@ -11,21 +11,16 @@
 // both call startSiteRun().
 import { randomUUID } from 'node:crypto';
 import { TwinzoneError, isTwinzoneError } from '../../shared/errors/twinzone-error.js';
-import type { Logger } from '../../shared/log/create-logger.js';
-import type { Clock } from '../../shared/time/clock.js';
-import type { AgentPool } from '../agents/agent-pool.js';
+import type { ControlDeps } from '../control/control-deps.js';
 import { requireDeclaredLoss } from '../control/disaster.js';
 import { planRequest } from '../control/run-request.js';
 import { readZoneLocations, runningHosts } from '../control/zone-locations.js';
 import type { Inventory } from '../inventory/inventory-schema.js';
-import type { LeaseManager } from '../leases/lease-manager.js';
 import { runCoordinatorStep } from '../runs/coordinator-steps.js';
 import { DEFAULT_HEALTH_TIMEOUT_MS } from '../runs/kinds/move-steps.js';
 import { DEFAULT_MAX_CONCURRENT_RUNS } from '../runs/run-admission.js';
 import { RunKind, type RunPlan } from '../runs/run-plan.js';
 import type { RunOutcome, RunProgressEvent } from '../runs/run-progress.js';
-import type { RunSequencer } from '../runs/sequencer-api.js';
-import type { Store } from '../store/open-database.js';
 import { selectSiteZones, type LeftOut, type Wave } from './waves.js';
 
 /** Runs at once inside a wave when neither the request nor the configuration says. */
@@ -46,18 +41,8 @@ export interface SiteRunRequest {
   requestedBy: string;
 }
 
-export interface SiteRunDeps {
-  store: Store;
-  leases: LeaseManager;
-  agents: AgentPool;
-  inventory: Inventory;
-  sequencer: RunSequencer;
-  clock: Clock;
-  log: Logger;
-  /** The configured default concurrency inside a wave. */
-  siteRunConcurrency?: number;
-  /** The sequencer's limit on runs at once: a wave may not ask for more. */
-  maxConcurrentRuns?: number;
+/** The Control service's deps (with the configured site-run concurrency) and, for a caller that may stop it, a signal. */
+export interface SiteRunDeps extends ControlDeps {
   signal?: AbortSignal;
 }
 
