@@ -13,8 +13,13 @@ import { AgentConnection, type AgentConnectionOptions, type PullFacts } from './
 /** The service name the agent reports health for (agent/main.ts registers it). */
 export const AGENT_SERVICE_NAME = 'twinzone.v1.Agent';
 
-/** Reachability asks nothing of the agent but to answer; a healthy one does so in milliseconds. */
-export const DEFAULT_PROBE_DEADLINE_MS = 3_000;
+/**
+ * Reachability asks nothing of the agent but to answer; a healthy one does so in
+ * milliseconds. The bound is generous all the same: a run's preflight refuses on it, and
+ * a busy host (or a TLS reconnect after an agent restart) can take seconds to answer
+ * without being down; a dead one only makes the preflight wait this long.
+ */
+export const DEFAULT_PROBE_DEADLINE_MS = 10_000;
 
 const CHANNEL_OPTIONS: ChannelOptions = {
   // A restarted agent is found again within seconds, not after grpc's default 120 s cap.
