@@ -35,7 +35,13 @@ describe('coordinator configuration', () => {
       http: null,
       // Mutual TLS by default, with the identity in /etc/twinzone/tls (README "Security").
       tls: { insecure: false, location: { dir: '/etc/twinzone/tls', name: 'coordinator' } },
+      automation: { enabled: true, site: null },
     });
+  });
+
+  it('takes the automation switch and the site the coordinator runs in', () => {
+    const c = loadCoordinatorConfig(file('inventory: inv.yaml\nautomation: { enabled: false, site: dc3 }\n'));
+    expect(c.automation).toEqual({ enabled: false, site: 'dc3' });
   });
 
   it('takes a metrics and a status page address', () => {

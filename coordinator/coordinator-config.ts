@@ -11,6 +11,7 @@
 //   tls: { dir: /etc/twinzone/tls, name: coordinator }   # shared/tls/tls-config.ts
 //   siteRuns: { concurrency: 4 }     # runs at once inside a wave of a site-wide run
 //   insecure: false                  # true: plaintext, no authentication (labs only)
+//   automation: { enabled: true, site: dc3 }   # README "Automation"; site: where this coordinator runs
 import path from 'node:path';
 import { z } from 'zod';
 import { LOG_LEVELS, fields, listenAddress, text, wholeNumber } from '../shared/config/config-fields.js';
@@ -38,6 +39,16 @@ export interface CoordinatorConfig {
   tls: TlsSettings;
   /** Site-wide runs (README "Site-wide runs"): runs at once inside a wave unless the request says. */
   siteRuns: { concurrency: number };
+  automation: {
+    /** false: no automatic run at all (the inventory's per-zone `automation: off` is finer). */
+    enabled: boolean;
+    /**
+     * The site this coordinator runs in, for `dr: connected` (its own view is the third
+     * vantage point when this is neither the zone's site nor its DR site); null: the
+     * inventory's witness site, where the coordinator is expected to run.
+     */
+    site: string | null;
+  };
 }
 
 /** The CLI's default endpoint is 127.0.0.1 on this port (cli/control-client.ts). */
@@ -54,6 +65,7 @@ export const CoordinatorConfigFile = fields({
   metrics: listenAddress().optional(),
   http: listenAddress().optional(),
   siteRuns: fields({ concurrency: wholeNumber(1, DEFAULT_MAX_CONCURRENT_RUNS).default(DEFAULT_SITE_RUN_CONCURRENCY) }).default({ concurrency: DEFAULT_SITE_RUN_CONCURRENCY }),
+  automation: fields({ enabled: z.boolean().default(true), site: text().optional() }).default({ enabled: true }),
   ...TLS_CONFIG_FIELDS,
 });
 
@@ -72,5 +84,6 @@ export function loadCoordinatorConfig(file: string): CoordinatorConfig {
     http: cfg.http ?? null,
     tls: tlsSettingsFrom(cfg, file, 'coordinator'),
     siteRuns: cfg.siteRuns,
+    automation: { enabled: cfg.automation.enabled, site: cfg.automation.site ?? null },
   };
 }

@@ -21,6 +21,8 @@ import {
   type RunRequest,
   type StartSiteRunRequest,
   type StartSiteRunResponse,
+  type SetFreezeRequest,
+  type SetFreezeResponse,
 } from '../../shared/gen/twinzone/v1/control.js';
 import { unaryCall, type UnaryMethod } from '../../shared/grpc/unary-call.js';
 import { tlsTargetOptions } from '../../shared/grpc/tls-credentials.js';
@@ -93,6 +95,9 @@ export class Control {
   }
   listEvents(req: ListEventsRequest): Promise<ListEventsResponse> {
     return this.unary((c) => c.listEvents, req);
+  }
+  setFreeze(req: SetFreezeRequest): Promise<SetFreezeResponse> {
+    return this.unary((c) => c.setFreeze, req);
   }
 
   /** A run's progress as it happens; no deadline: a migration streams for as long as the copy takes. */

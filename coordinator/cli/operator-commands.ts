@@ -9,6 +9,7 @@ import { confirmDownCommand } from './commands/confirm-down.js';
 import { declareDisasterCommand } from './commands/declare-disaster.js';
 import { deltasCommand } from './commands/deltas.js';
 import { eventsCommand } from './commands/events.js';
+import { freezeCommand } from './commands/freeze.js';
 import { historyCommand } from './commands/history.js';
 import { hostsCommand } from './commands/hosts.js';
 import { leaseCommand } from './commands/lease-show.js';
@@ -31,6 +32,9 @@ export const OPERATOR_COMMANDS: Record<string, CommandFn> = {
   fallback: runCommand('fallback'),
   dr: runCommand('dr'),
   site: siteCommand,
+  restart: runCommand('restart'),
+  freeze: freezeCommand(true),
+  unfreeze: freezeCommand(false),
   'declare-disaster': declareDisasterCommand,
   'confirm-down': confirmDownCommand,
   deltas: deltasCommand,
@@ -52,6 +56,9 @@ and --tls-dir DIR / --tls-name NAME for the operator certificate, or --insecure)
   dr switchover|failover ZONE --site S     moves across sites (failover after declare-disaster)
   site failover|switchover --from S [--to S2] [--concurrency N] [--continue-on-failure]
                                            every zone of a site to the other, in priority waves
+  restart ZONE                             halt and boot in place on its holder, then its checks
+  freeze ZONE|--all [--reason TEXT]        no automatic run touches the zone(s) (maintenance)
+  unfreeze ZONE|--all                      automation may act on the zone(s) again
   declare-disaster --site S                declare a site lost
   confirm-down HOST                        vouch that a host is down; its leases may move
   deltas ZONE --from A --to B              attach deltas for a host pair

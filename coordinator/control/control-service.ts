@@ -20,6 +20,8 @@ import {
   type ListEventsResponse,
   type PlanRunRequest,
   type PlanRunResponse,
+  type SetFreezeRequest,
+  type SetFreezeResponse,
   type StartRunRequest,
   type StartRunResponse,
   type StartSiteRunRequest,
@@ -34,6 +36,7 @@ import { whoOf, type ControlDeps } from './control-deps.js';
 import { CONTROL_ACCESS } from './control-access.js';
 import { acceptDeltas, listDeltas } from './deltas.js';
 import { declareDisaster, requireDeclaredLoss } from './disaster.js';
+import { setFreeze } from './freeze.js';
 import { dryRunPlan, planFor } from './plan-run.js';
 import { streamProgress } from './progress-stream.js';
 import { toProtoEvent, toProtoHistoryRun } from './proto-convert.js';
@@ -126,6 +129,12 @@ export function controlBinding(deps: ControlDeps): ServiceBinding {
         const leases = deps.leases.confirmDown(req.host, { who: whoOf(ctx), fromAddress: ctx.peer });
         return Promise.resolve({ zones: leases.map((l) => l.zone) });
       }),
+
+      setFreeze: unary<SetFreezeRequest, SetFreezeResponse>(log, 'SetFreeze', zoneLabel, (req, ctx) =>
+        audited(deps, ctx, { what: 'control.set-freeze', zone: req.zone || null, details: { all: req.all, frozen: req.frozen, reason: req.reason } }, () =>
+          Promise.resolve({ zones: setFreeze(deps, req, whoOf(ctx)) }),
+        ),
+      ),
 
       listDeltas: unary<ListDeltasRequest, ListDeltasResponse>(log, 'ListDeltas', zoneLabel, (req, ctx) => {
         const pair = { zone: req.zone, fromHost: req.fromHost, toHost: req.toHost };

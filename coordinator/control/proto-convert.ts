@@ -30,6 +30,7 @@ const KINDS: Record<RunKind, ProtoRunKind> = {
   fallback: ProtoRunKind.RUN_KIND_FALLBACK,
   'dr-switchover': ProtoRunKind.RUN_KIND_DR_SWITCHOVER,
   'dr-failover': ProtoRunKind.RUN_KIND_DR_FAILOVER,
+  restart: ProtoRunKind.RUN_KIND_RESTART,
 };
 
 export function fromProtoRunKind(kind: ProtoRunKind): RunKind {

@@ -11,6 +11,7 @@ import { planFailover } from '../runs/kinds/failover.js';
 import { planFallback } from '../runs/kinds/fallback.js';
 import { planMigrate } from '../runs/kinds/migrate.js';
 import { findZone } from '../runs/kinds/move-targets.js';
+import { planRestart } from '../runs/kinds/restart.js';
 import { planSwitchover } from '../runs/kinds/switchover.js';
 import { RunKind, type RunPlan } from '../runs/run-plan.js';
 
@@ -91,7 +92,7 @@ export function planRequest(req: RunRequest, facts: RunFacts): RunPlan {
     throw new TwinzoneError('INVALID_ARGUMENT', `site ${req.site} is not in the inventory; its sites are ${inventory.sites.map((s) => s.name).join(', ')}`, { fields: { field: 'site' } });
   }
   if (!UNPLANNED.includes(req.kind)) requireSource(req.kind, zone.name, holder);
-  const target = req.target ? req.target : pickTarget(zone, inventory, req.kind, holder, req.site || undefined);
+  const target = req.kind === RunKind.Restart ? holder! : req.target ? req.target : pickTarget(zone, inventory, req.kind, holder, req.site || undefined);
   if (CROSS_SITE.includes(req.kind) && req.site && siteOf(inventory, target) !== req.site) {
     throw new TwinzoneError('INVALID_ARGUMENT', `${target} is in site ${siteOf(inventory, target) ?? '?'}, not ${req.site}`, { fields: { field: 'target' } });
   }
@@ -108,5 +109,7 @@ export function planRequest(req: RunRequest, facts: RunFacts): RunPlan {
       return planDrSwitchover(inventory, zone.name, { source: holder!, target });
     case RunKind.DrFailover:
       return planDrFailover(inventory, zone.name, { source: holder, target });
+    case RunKind.Restart:
+      return planRestart(inventory, zone.name, { holder: holder! });
   }
 }

@@ -8,6 +8,12 @@ import type { ControlDeps } from './control-deps.js';
 import { toProtoLease } from './proto-convert.js';
 import { readZoneLocations, runningHosts } from './zone-locations.js';
 
+/** ZoneStatus.frozen*: a frozen zone gets no automatic run (twinzone freeze, or the flapping rule). */
+function frozenStatus(deps: ControlDeps, zone: string): Pick<ZoneStatus, 'frozen' | 'frozenReason' | 'frozenBy'> {
+  const f = deps.store.freezes.get(zone);
+  return { frozen: f !== undefined, frozenReason: f?.reason ?? '', frozenBy: f?.frozenBy ?? '' };
+}
+
 export async function getStatus(deps: ControlDeps, zoneFilter: string, signal?: AbortSignal): Promise<GetStatusResponse> {
   const zones = deps.inventory.zones.filter((z) => zoneFilter === '' || z.name === zoneFilter);
   if (zoneFilter !== '' && zones.length === 0) {
@@ -38,9 +44,7 @@ export async function getStatus(deps: ControlDeps, zoneFilter: string, signal?: 
       ageMs: Math.max(0, nowMs - c.receivedAtMs),
       failureThreshold: c.failureThreshold,
     })),
-    frozen: false,
-    frozenReason: '',
-    frozenBy: '',
+    ...frozenStatus(deps, z.name),
   }));
 
   const hostStatus: HostStatus[] = deps.store.hosts.list().map((h) => {

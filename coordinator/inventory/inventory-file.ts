@@ -17,6 +17,8 @@ import {
   INVENTORY_VERSION,
   LEASE_TTL_MIN_MS,
   LeaseLossPolicy,
+  AutomationMode,
+  ConcurrencyResponse,
   Machine,
   RENEWAL_FLOOR_MS,
   ReplicationMode,
@@ -68,6 +70,11 @@ export const PolicyLayer = fields({
   restartWindowMs: wholeNumber(1_000, 24 * HOUR_MS).optional(),
   dr: z.enum(DrMode).optional(),
   autoAfterMs: wholeNumber(0, 24 * HOUR_MS).optional(),
+  automation: z.enum(AutomationMode).optional(),
+  holdOffMs: wholeNumber(0, 24 * HOUR_MS).optional(),
+  flapLimit: wholeNumber(1, 100).optional(),
+  flapWindowMs: wholeNumber(1_000, 7 * 24 * HOUR_MS).optional(),
+  onConcurrencyViolation: z.enum(ConcurrencyResponse).optional(),
 });
 export type PolicyLayer = z.output<typeof PolicyLayer>;
 

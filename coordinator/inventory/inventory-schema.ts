@@ -33,6 +33,14 @@ export type LeaseLossPolicy = (typeof LeaseLossPolicy)[keyof typeof LeaseLossPol
 export const DrMode = { Manual: 'manual', Connected: 'connected', Auto: 'auto' } as const;
 export type DrMode = (typeof DrMode)[keyof typeof DrMode];
 
+/** Whether automation may start runs for a zone by itself (README "Automation"). */
+export const AutomationMode = { On: 'on', Off: 'off' } as const;
+export type AutomationMode = (typeof AutomationMode)[keyof typeof AutomationMode];
+
+/** A twin found live outside a run (I1 at risk): raise an alarm only, or also halt it. */
+export const ConcurrencyResponse = { Alarm: 'alarm', HaltIntruder: 'halt-intruder' } as const;
+export type ConcurrencyResponse = (typeof ConcurrencyResponse)[keyof typeof ConcurrencyResponse];
+
 export const ReplicationMode = { Sync: 'sync', Async: 'async' } as const;
 export type ReplicationMode = (typeof ReplicationMode)[keyof typeof ReplicationMode];
 
@@ -185,6 +193,14 @@ export interface ZonePolicy {
   dr: DrMode;
   /** For dr connected|auto: how long the primary site must be lost before the failover starts. */
   autoAfterMs: number;
+  /** off: automation only records what it would have done (automation.held). */
+  automation: AutomationMode;
+  /** No automatic run for the zone within this time after its last run ended. */
+  holdOffMs: number;
+  /** flapLimit automatic moves within flapWindowMs freeze the zone (until `twinzone unfreeze`). */
+  flapLimit: number;
+  flapWindowMs: number;
+  onConcurrencyViolation: ConcurrencyResponse;
 }
 
 export interface Zone {
@@ -233,6 +249,14 @@ export const BUILTIN_POLICY: ZonePolicy = {
   // Every anchor ships cross-site failover as an operator's decision (DESIGN).
   dr: 'manual',
   autoAfterMs: 60_000,
+  automation: 'on',
+  // A minute lets the health of a zone that just moved or restarted settle before the
+  // next automatic decision about it.
+  holdOffMs: 60_000,
+  flapLimit: 3,
+  flapWindowMs: 3_600_000,
+  // The cluster products leave the intruder alone by default (DESIGN); halting is opt-in.
+  onConcurrencyViolation: 'alarm',
 };
 
 export const BUILTIN_HEALTH_CHECK: HealthCheckTiming = { intervalMs: 5_000, timeoutMs: 2_000, failureThreshold: 3 };

@@ -15,7 +15,7 @@ import { ConfigError, loadInventory } from './load-inventory.js';
 const BASE = {
   version: 1,
   defaults: {
-    policy: { leaseTtlMs: 15000, leaseLossPolicy: 'halt', safetyMarginMs: 5000, restartLimit: 3, restartWindowMs: 600000, dr: 'manual', autoAfterMs: 60000 },
+    policy: { leaseTtlMs: 15000, leaseLossPolicy: 'halt', safetyMarginMs: 5000, restartLimit: 3, restartWindowMs: 600000, dr: 'manual', autoAfterMs: 60000, automation: 'on', holdOffMs: 60000, flapLimit: 3, flapWindowMs: 3600000, onConcurrencyViolation: 'alarm' },
     healthCheck: { intervalMs: 5000, timeoutMs: 2000, failureThreshold: 3 },
   },
   sites: [{ name: 'dc1', witness: false, policy: { leaseTtlMs: 15000 } }, { name: 'dc2' }],

@@ -142,7 +142,7 @@ describe('loading the inventory', () => {
     expect(zone.priority).toBe(3);
     expect(zone.remaps).toEqual([]);
     expect(zone.healthChecks).toEqual([{ kind: 'zone-state', intervalMs: 5000, timeoutMs: 2000, failureThreshold: 3 }]);
-    expect(zone.policy).toEqual({ leaseTtlMs: 15_000, leaseLossPolicy: 'halt', safetyMarginMs: 5000, restartLimit: 3, restartWindowMs: 600_000, dr: 'manual', autoAfterMs: 60_000 });
+    expect(zone.policy).toEqual({ leaseTtlMs: 15_000, leaseLossPolicy: 'halt', safetyMarginMs: 5000, restartLimit: 3, restartWindowMs: 600_000, dr: 'manual', autoAfterMs: 60_000, automation: 'on', holdOffMs: 60_000, flapLimit: 3, flapWindowMs: 3_600_000, onConcurrencyViolation: 'alarm' });
   });
 
   it('layers policies: built-in < defaults < the primary\'s site < the zone', () => {

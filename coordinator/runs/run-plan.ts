@@ -11,6 +11,7 @@ export const RunKind = {
   Fallback: 'fallback',
   DrSwitchover: 'dr-switchover',
   DrFailover: 'dr-failover',
+  Restart: 'restart',
 } as const;
 export type RunKind = (typeof RunKind)[keyof typeof RunKind];
 

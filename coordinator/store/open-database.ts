@@ -7,6 +7,7 @@ import { TwinzoneError } from '../../shared/errors/twinzone-error.js';
 import { createDeltaStore, type DeltaStore } from './delta-store.js';
 import { createDisasterStore, type DisasterStore } from './disaster-store.js';
 import { createEventStore, type EventStore } from './event-store.js';
+import { createFreezeStore, type FreezeStore } from './freeze-store.js';
 import { createHostStore, type HostStore } from './host-store.js';
 import { createLeaseStore, type LeaseStore } from './lease-store.js';
 import { MIGRATIONS, migrate, schemaVersion, type Migration, type MigrationReport } from './migrate.js';
@@ -30,6 +31,7 @@ export interface Store {
   readonly events: EventStore;
   readonly deltas: DeltaStore;
   readonly disasters: DisasterStore;
+  readonly freezes: FreezeStore;
   /**
    * Runs fn atomically. fn must be synchronous: better-sqlite3 commits when fn returns,
    * so an async fn would commit at its first await (STYLE §5, §13); a returned promise
@@ -80,6 +82,7 @@ export function openDatabase(file: string, options: OpenOptions = {}): Store {
       events: createEventStore(db),
       deltas: createDeltaStore(db),
       disasters: createDisasterStore(db),
+      freezes: createFreezeStore(db),
       transaction: <T>(fn: () => T): T => db.transaction(fn).immediate(),
       schemaVersion: () => schemaVersion(db),
       close: () => db.close(),

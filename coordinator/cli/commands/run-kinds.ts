@@ -9,6 +9,7 @@ export const KIND_WORDS: Record<string, RunKind> = {
   fallback: RunKind.RUN_KIND_FALLBACK,
   'dr-switchover': RunKind.RUN_KIND_DR_SWITCHOVER,
   'dr-failover': RunKind.RUN_KIND_DR_FAILOVER,
+  restart: RunKind.RUN_KIND_RESTART,
 };
 
 /** `switchover --site S` and `failover --site S` are the DR forms (another site). */

@@ -1,6 +1,7 @@
 // The run commands: `switchover ZONE [--to HOST]`, `failover ZONE [--to HOST]`,
 // `migrate ZONE --to HOST [--via-file PATH]`, `fallback ZONE`, and the DR forms
-// `dr switchover|failover ZONE --site S` (also `switchover --site S`). Each starts the
+// `dr switchover|failover ZONE --site S` (also `switchover --site S`), and `restart ZONE`
+// (halt and boot in place on the lease holder). Each starts the
 // run and prints its progress as it happens (--json: one JSON line per event); the exit
 // code says whether the run succeeded.
 import { RunKind, RunProgress } from '../../../shared/gen/twinzone/v1/control.js';
@@ -19,6 +20,7 @@ export const RUN_USAGES: Record<string, string> = {
   migrate: 'twinzone migrate ZONE --to HOST [--via-file PATH] [--json]',
   fallback: 'twinzone fallback ZONE [--to HOST] [--json]',
   dr: 'twinzone dr switchover|failover ZONE --site SITE [--to HOST] [--json]',
+  restart: 'twinzone restart ZONE [--json]',
 };
 
 export interface RunEnd {
@@ -61,11 +63,11 @@ export async function followRun(ctx: CliContext, events: AsyncIterable<RunProgre
   return { state: finalState, waiting: !finalState && waiting !== null };
 }
 
-export function runCommand(word: 'switchover' | 'failover' | 'migrate' | 'fallback' | 'dr') {
+export function runCommand(word: 'switchover' | 'failover' | 'migrate' | 'fallback' | 'dr' | 'restart') {
   const usage = RUN_USAGES[word]!;
   return async (ctx: CliContext, argv: readonly string[]): Promise<number> => {
     const positionals = word === 'dr' ? ['KIND', 'ZONE'] : ['ZONE'];
-    const options = word === 'migrate' ? ['--to', '--via-file'] : word === 'fallback' ? ['--to'] : ['--to', '--site'];
+    const options = word === 'migrate' ? ['--to', '--via-file'] : word === 'fallback' ? ['--to'] : word === 'restart' ? [] : ['--to', '--site'];
     const args = parseArgs(argv, { positionals, options }, usage);
     let kind: RunKind;
     if (word === 'dr') {

@@ -31,7 +31,15 @@ export function renderStatus(s: GetStatusResponse): string {
       z.activeRun || '-',
     ]),
   );
-  return `${zones}\n${checksTable(s)}\n${hostsTable(s)}`;
+  return `${zones}\n${frozenLines(s)}${checksTable(s)}\n${hostsTable(s)}`;
+}
+
+/** Frozen zones get no automatic run: say so, with who froze them and why. */
+function frozenLines(s: GetStatusResponse): string {
+  return s.zones
+    .filter((z) => z.frozen)
+    .map((z) => `${z.zone} is frozen by ${z.frozenBy}${z.frozenReason ? `: ${z.frozenReason}` : ''} (no automatic runs; twinzone unfreeze ${z.zone})\n`)
+    .join('');
 }
 
 export async function statusCommand(ctx: CliContext, argv: readonly string[]): Promise<number> {

@@ -52,7 +52,7 @@ function twinOn(inventory: Inventory, zone: Zone, name: string, role: 'source' |
   return { host, twin };
 }
 
-function groupOf(inventory: Inventory, zone: Zone): StorageGroup {
+export function groupOf(inventory: Inventory, zone: Zone): StorageGroup {
   const group = inventory.storageGroups.find((g) => g.name === zone.storageGroup);
   // load-inventory resolves every reference, so this is a bug, not bad input.
   if (!group) throw new TwinzoneError('INTERNAL', `zone ${zone.name} names storage group ${zone.storageGroup}, which the inventory lacks`, { fields: { zone: zone.name } });
