@@ -190,7 +190,20 @@ export function coordinatorDir(lab: string): string {
  * from the running agents' addresses, so start the agents first), unless keepConfig and
  * one is there (a test that edited it).
  */
-export function writeCoordinatorConfig(labDir: string, opts: { inventory?: LabInventoryOptions; keepConfig?: boolean; listen?: string } = {}): string {
+/**
+ * Automation in a lab coordinator: off unless asked for, so the labs' scripted runs, faults
+ * and campaigns never race an automatic run; the automation tests turn it on.
+ */
+export interface LabAutomation {
+  enabled: boolean;
+  /** The site the coordinator stands in for dr: connected (coordinator config automation.site). */
+  site?: string;
+}
+
+export function writeCoordinatorConfig(
+  labDir: string,
+  opts: { inventory?: LabInventoryOptions; keepConfig?: boolean; listen?: string; automation?: LabAutomation } = {},
+): string {
   const dir = coordinatorDir(labDir);
   const file = path.join(dir, 'coordinator.json');
   if (opts.keepConfig && fs.existsSync(file)) return file;
@@ -203,6 +216,7 @@ export function writeCoordinatorConfig(labDir: string, opts: { inventory?: LabIn
     leases: { marginMs: 1_000, graceMs: 5_000 },
     logLevel: 'debug',
     tls: { dir: labTlsDir(labDir), name: LAB_COORDINATOR },
+    automation: opts.automation ?? { enabled: false },
   };
   fs.writeFileSync(file, JSON.stringify(config, null, 2) + '\n');
   return file;
@@ -211,7 +225,7 @@ export function writeCoordinatorConfig(labDir: string, opts: { inventory?: LabIn
 /** Starts the lab's coordinator (after its agents) and records it in lab.json. */
 export async function startCoordinator(
   labDir: string,
-  opts: { timeoutMs?: number; keepConfig?: boolean; inventory?: LabInventoryOptions; listen?: string } = {},
+  opts: { timeoutMs?: number; keepConfig?: boolean; inventory?: LabInventoryOptions; listen?: string; automation?: LabAutomation } = {},
 ): Promise<StartedCoordinator> {
   const lab = path.resolve(labDir);
   await ensureLabTls(lab);
@@ -272,10 +286,13 @@ export async function labUp(labDir: string, opts: { coordinator?: string } = {})
  * free loopback port), so the agents can be told where to renew their leases before the
  * coordinator, which needs their addresses in its inventory, starts.
  */
-export async function labUpWithCoordinator(labDir: string, opts: { inventory?: LabInventoryOptions } = {}): Promise<{ agents: StartedAgent[]; coordinator: StartedCoordinator }> {
+export async function labUpWithCoordinator(
+  labDir: string,
+  opts: { inventory?: LabInventoryOptions; automation?: LabAutomation } = {},
+): Promise<{ agents: StartedAgent[]; coordinator: StartedCoordinator }> {
   const address = `127.0.0.1:${await freeLoopbackPort()}`;
   const agents = await labUp(labDir, { coordinator: address });
-  const coordinator = await startCoordinator(labDir, { listen: address, inventory: opts.inventory });
+  const coordinator = await startCoordinator(labDir, { listen: address, ...opts });
   // A fresh lab is ready once running zones are adopted (leased to their hosts).
   await waitForLogLine(coordinator.log, coordinator.pid, 'control calls accepted', 60_000);
   return { agents, coordinator };
