@@ -21,6 +21,7 @@ import { loadCoordinatorConfig } from './coordinator-config.js';
 import { loadInventory } from './inventory/load-inventory.js';
 import { LeaseManager } from './leases/lease-manager.js';
 import { HealthMonitor } from './health/health-monitor.js';
+import { startAutomation } from './automation/automation-wiring.js';
 import { createRunSequencer } from './runs-factory.js';
 import { startHttpListeners } from './http/http-listeners.js';
 import { CoordinatorMetrics } from './metrics/coordinator-metrics.js';
@@ -170,6 +171,9 @@ export async function runCoordinator(args: string[]): Promise<number> {
   // Until now a running zone not yet adopted would look like a twin live without its lease.
   health.watchTwins();
   settle();
+  // After the resume: automation decides on what the resumed runs left, never beside them.
+  const automation = config.automation.enabled ? startAutomation({ ...controlDeps, site: config.automation.site }) : null;
+  if (!automation) log.warn('automation is off (coordinator configuration automation.enabled: false): nothing moves by itself');
   log.info('control calls accepted');
 
   // Expired leases become visible as such (with their event) within a second; the rules
@@ -185,6 +189,7 @@ export async function runCoordinator(args: string[]): Promise<number> {
   return new Promise<number>((resolve) => {
     const stop = (signal: string) => {
       clearInterval(sweep);
+      void automation?.stop();
       health.stop();
       log.info({ signal }, 'shutting down');
       // Both at once: the server stops accepting calls at once and waits for open ones,

@@ -8,7 +8,9 @@ import type { ControlDeps } from '../control/control-deps.js';
 import { requireDeclaredLoss } from '../control/disaster.js';
 import { planFor } from '../control/plan-run.js';
 import { toProtoRunKind } from '../control/proto-convert.js';
+import type { HealthView } from '../health/health-view.js';
 import { AUTOMATION_WHO } from './automation-events.js';
+import { PolicyEngine } from './policy-engine.js';
 import type { AutomaticRunRequest, IntruderHalter, RunStarter, SiteMover, SiteMoveOutcome, SiteMoveRequest, StartedAutomaticRun } from './automation-ports.js';
 import type { Inventory } from '../inventory/inventory-schema.js';
 import { RunKind } from '../runs/run-plan.js';
@@ -57,4 +59,23 @@ export function sequentialSiteMover(inventory: Inventory, runs: RunStarter): Sit
       return { state: failed.length === 0 ? 'succeeded' : 'failed', succeeded, failed, reason: req.reason };
     },
   };
+}
+
+/** The policy engine on the daemon's parts, started (coordinator/main.ts, once Control calls are accepted). */
+export function startAutomation(deps: ControlDeps & { health: HealthView; site: string | null }): PolicyEngine {
+  const runs = sequencerRunStarter(deps);
+  const engine = new PolicyEngine({
+    inventory: deps.inventory,
+    health: deps.health,
+    leases: deps.leases,
+    store: deps.store,
+    clock: deps.clock,
+    log: deps.log.child({ component: 'automation' }),
+    runs,
+    sites: sequentialSiteMover(deps.inventory, runs),
+    intruders: agentIntruderHalter(deps),
+    site: deps.site,
+  });
+  engine.start();
+  return engine;
 }
