@@ -4,9 +4,9 @@
 // In a pipe (the agent's case) a long name stays on its row; on a tty it gets a line of
 // its own and the figures follow on the next, indented. Both are accepted.
 // The exit status is the number of operands df could not report on.
-import { TwinzoneError } from '../../shared/errors/twinzone-error.js';
 import type { RunResult } from '../platform/command-runner.js';
 import type { Classified } from '../ops/command-errors.js';
+import { completeLines, quoteLine, unreadableOutput } from './command-output.js';
 
 export interface DfRow {
   filesystem: string;
@@ -37,11 +37,12 @@ function row(filesystem: string, figures: RegExpExecArray): DfRow {
 export function parseDfK(stdout: string): DfRow[] {
   const rows: DfRow[] = [];
   let pendingName: string | null = null;
-  for (const raw of stdout.split('\n')) {
-    if (raw.trim() === '' || /^Filesystem\s/.test(raw)) continue;
+  const [header, ...lines] = completeLines('df -k', stdout, { mayBeEmpty: false });
+  if (!/^Filesystem\s/.test(header!)) throw unreadableOutput('df -k', `it starts with ${quoteLine(header!)}, not its Filesystem header`);
+  for (const raw of lines) {
     if (pendingName !== null) {
       const figures = FIGURES.exec(raw.trim());
-      if (!figures) throw new TwinzoneError('COMMAND_FAILED', `df -k printed ${JSON.stringify(raw)} after the name ${pendingName}, not its figures`);
+      if (!figures) throw unreadableOutput('df -k', `line ${quoteLine(raw)} after the name ${pendingName} is not its figures`);
       rows.push(row(pendingName, figures));
       pendingName = null;
       continue;
@@ -53,10 +54,10 @@ export function parseDfK(stdout: string): DfRow[] {
     } else if (/^\S+$/.test(raw.trim()) && !/^\s/.test(raw)) {
       pendingName = raw.trim(); // tty form: the figures are on the next line
     } else {
-      throw new TwinzoneError('COMMAND_FAILED', `df -k printed a line that is not a file system row: ${JSON.stringify(raw)}`);
+      throw unreadableOutput('df -k', `line ${quoteLine(raw)} is not a file system row`);
     }
   }
-  if (pendingName !== null) throw new TwinzoneError('COMMAND_FAILED', `df -k printed the name ${pendingName} without its figures`);
+  if (pendingName !== null) throw unreadableOutput('df -k', `it printed the name ${pendingName} without its figures`);
   return rows;
 }
 

@@ -2,7 +2,7 @@
 // Solaris 10 showrev(1M)), e.g.
 //   Patch: 119254-50 Obsoletes: 119015-03 Requires: 121133-02, 119317-01 Incompatibles:  Packages: SUNWcsu, SUNWcsr
 // Every keyword's list may be empty; older releases omit "Incompatibles:".
-import { TwinzoneError } from '../../shared/errors/twinzone-error.js';
+import { completeLines, quoteLine, unreadableOutput } from './command-output.js';
 
 export interface ShowrevPatch {
   /** The base id ("119254"). */
@@ -42,11 +42,11 @@ function sections(rest: string): Partial<Record<Keyword, string>> {
 
 export function parseShowrevPatches(stdout: string): ShowrevPatch[] {
   const patches: ShowrevPatch[] = [];
-  for (const line of stdout.split('\n')) {
+  for (const line of completeLines('showrev -p', stdout, { mayBeEmpty: false })) {
     const m = /^Patch:\s*(\S+)-(\d+)(.*)$/.exec(line.trim());
     if (!m) {
       if (line.trim() !== '' && !/^No patches are installed/i.test(line.trim())) {
-        throw new TwinzoneError('COMMAND_FAILED', `showrev -p printed a line that is not a patch: ${JSON.stringify(line)}`);
+        throw unreadableOutput('showrev -p', `line ${quoteLine(line)} is not a patch`);
       }
       continue;
     }

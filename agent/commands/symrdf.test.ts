@@ -23,7 +23,7 @@ describe('symrdf', () => {
       'DEV001  00A0   RW        1        2 RW 00B0 WD        1        2 S..   Synchronized\n' +
       'DEV002  00A1   RW        3        4 NR 00B1 RW        3        4 S..   Split\n';
     expect(parseSymrdfQuery(rows)).toEqual({ group: 'g', pairState: 'Mixed', r1InvalidTracks: 4, r2InvalidTracks: 6 });
-    expect(() => parseSymrdfQuery('nothing\n')).toThrow(expect.objectContaining({ code: 'COMMAND_FAILED' }));
+    expect(() => parseSymrdfQuery('nothing\n')).toThrow(expect.objectContaining({ code: 'COMMAND_OUTPUT' }));
   });
 
   it('parses the records lost by failover and split, 0 otherwise', () => {

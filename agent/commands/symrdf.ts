@@ -2,9 +2,9 @@
 // reproduces SE 7.x, UNVERIFIED): argument vectors, the query table, the failover/split
 // report of lost records (a line the lab adds: real SYMCLI reports the RPO elsewhere)
 // and the known refusals.
-import { TwinzoneError } from '../../shared/errors/twinzone-error.js';
 import type { RunResult } from '../platform/command-runner.js';
 import type { Classified } from '../ops/command-errors.js';
+import { completeLines, unreadableOutput } from './command-output.js';
 
 export const RDF_CONTROL_VERBS = ['failover', 'failback', 'swap', 'split', 'establish'] as const;
 export type RdfControlVerb = (typeof RDF_CONTROL_VERBS)[number];
@@ -30,13 +30,13 @@ export function symrdfArgs(group: string, verb: RdfVerb): string[] {
 const DEVICE_ROW = /^(\S+)\s+([0-9A-F]{4})\s+(\S+)\s+(\d+)\s+(\d+)\s+(\S+)\s+([0-9A-F]{4})\s+(\S+)\s+(\d+)\s+(\d+)\s+(\S+)\s+(\S.*)$/;
 
 export function parseSymrdfQuery(stdout: string): SymrdfQuery {
+  const lines = completeLines('symrdf query', stdout, { mayBeEmpty: false });
   const group = /Device Group \(DG\) Name\s*:\s*(\S+)/.exec(stdout)?.[1];
-  const rows = stdout
-    .split('\n')
+  const rows = lines
     .map((l) => DEVICE_ROW.exec(l.trim()))
     .filter((m): m is RegExpExecArray => m !== null);
   if (!group || rows.length === 0) {
-    throw new TwinzoneError('COMMAND_FAILED', 'symrdf query printed no device group name or no device rows');
+    throw unreadableOutput('symrdf query', 'it has no device group name or no device rows');
   }
   const states = new Set(rows.map((m) => m[12]!.trim()));
   // The Total line sums the source (R1) view's columns: R1 Inv, then R2 Inv.

@@ -21,6 +21,6 @@ describe('uname', () => {
 
   it('keeps a version with blanks whole and rejects short output', () => {
     expect(parseUname('Linux box 6.1.0 #1 SMP Debian x86_64 unknown unknown\n').version).toBe('#1 SMP Debian');
-    expect(() => parseUname('SunOS\n')).toThrow(expect.objectContaining({ code: 'COMMAND_FAILED' }));
+    expect(() => parseUname('SunOS\n')).toThrow(expect.objectContaining({ code: 'COMMAND_OUTPUT' }));
   });
 });

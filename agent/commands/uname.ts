@@ -3,7 +3,7 @@
 // SUNW,Sun-Fire-V440"); asking for the seven flags explicitly prints the same line and
 // also keeps the count at seven where -a drops unknown fields (GNU coreutils), so both
 // parse the same way.
-import { TwinzoneError } from '../../shared/errors/twinzone-error.js';
+import { completeLines, quoteLine, unreadableOutput } from './command-output.js';
 
 export interface UnameInfo {
   sysname: string;
@@ -25,10 +25,10 @@ const FIELD_COUNT = 7;
 
 /** The first line of `uname -a` (or `uname -s -n -r -v -m -p -i`). */
 export function parseUname(stdout: string): UnameInfo {
-  const line = stdout.split('\n').find((l) => l.trim() !== '') ?? '';
+  const line = completeLines('uname', stdout, { mayBeEmpty: false })[0]!;
   const words = line.trim().split(/\s+/);
   if (words.length < FIELD_COUNT) {
-    throw new TwinzoneError('COMMAND_FAILED', `uname printed ${JSON.stringify(line)}, not the seven fields s n r v m p i`);
+    throw unreadableOutput('uname', `${quoteLine(line)} is not the seven fields s n r v m p i`);
   }
   // Only the version may contain blanks (Linux "#1 SMP ..."); Solaris's never does.
   const [sysname, nodename, release] = words as [string, string, string];

@@ -4,6 +4,7 @@
 // imports without the autoimport flag so a reboot does not take the group back.
 import type { RunResult } from '../platform/command-runner.js';
 import type { Classified } from '../ops/command-errors.js';
+import { completeLines, quoteLine, unreadableOutput } from './command-output.js';
 
 export interface VxdgListRow {
   name: string;
@@ -26,15 +27,18 @@ export const vxdgArgs = {
 /**
  * `vxdg list`: a NAME STATE ID header, then one row per group imported on this host
  * (layout UNVERIFIED, reference 6.6). STATE may carry more words ("enabled,cds").
+ * Output without its header or with a row that is not NAME STATE ID throws
+ * COMMAND_OUTPUT: a group missing from a partial list would look deported here.
  */
 export function parseVxdgList(stdout: string): VxdgListRow[] {
-  const rows: VxdgListRow[] = [];
-  for (const line of stdout.split('\n')) {
+  const command = 'vxdg list';
+  const [header, ...lines] = completeLines(command, stdout, { mayBeEmpty: false });
+  if (!/^NAME\s+STATE\s+ID\s*$/.test(header!.trim())) throw unreadableOutput(command, `it starts with ${quoteLine(header!)}, not its NAME STATE ID header`);
+  return lines.map((line) => {
     const fields = line.trim().split(/\s+/);
-    if (fields.length < 3 || fields[0] === 'NAME') continue;
-    rows.push({ name: fields[0]!, state: fields[1]!, id: fields[2]! });
-  }
-  return rows;
+    if (fields.length !== 3) throw unreadableOutput(command, `row ${quoteLine(line)} is not NAME STATE ID`);
+    return { name: fields[0]!, state: fields[1]!, id: fields[2]! };
+  });
 }
 
 /** True when the group's state says it is imported and usable here. */

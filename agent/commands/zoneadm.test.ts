@@ -54,7 +54,7 @@ describe('parseZoneadmListCp', () => {
       } catch (err) {
         caught = err;
       }
-      expect(isTwinzoneError(caught) && caught.code).toBe('COMMAND_FAILED');
+      expect(isTwinzoneError(caught) && caught.code).toBe('COMMAND_OUTPUT');
     }
   });
 });

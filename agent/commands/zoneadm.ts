@@ -3,6 +3,7 @@
 // Reference: shared/reference/solaris-commands.md section 1 (cited below as "ref 1.x").
 import { TwinzoneError } from '../../shared/errors/twinzone-error.js';
 import type { Classified } from '../ops/command-errors.js';
+import { completeLines, quoteLine, unreadableOutput } from './command-output.js';
 import { ZONE_STATES, type ZoneStateName } from '../ops/op-result.js';
 import type { RunResult } from '../platform/command-runner.js';
 
@@ -62,32 +63,48 @@ function isZoneState(value: string): value is ZoneStateName {
   return (ZONE_STATES as readonly string[]).includes(value);
 }
 
-function unparsable(line: string, why: string): TwinzoneError {
-  return new TwinzoneError('COMMAND_FAILED', `cannot read zoneadm list -p line ${JSON.stringify(line)}: ${why}`);
+const IP_TYPES = ['shared', 'excl'];
+
+function unparsable(command: string, line: string, why: string): TwinzoneError {
+  return unreadableOutput(command, `line ${quoteLine(line)} ${why}`);
+}
+
+function parseListLine(command: string, line: string): ZoneRecord {
+  const fields = splitParsable(line);
+  if (fields.length < 7) throw unparsable(command, line, `has ${fields.length} fields, not 7`);
+  const [id, name, state, zonepath, uuid, brand, ipType] = fields as [string, string, string, string, string, string, string];
+  if (!isZoneState(state)) throw unparsable(command, line, `has the unknown state ${JSON.stringify(state)}`);
+  if (name === '' || brand === '') throw unparsable(command, line, 'has no zone name or no brand');
+  // The last field a Solaris 10 zoneadm prints: a line cut inside it still has 7 fields.
+  if (!IP_TYPES.includes(ipType)) throw unparsable(command, line, `has the ip-type ${JSON.stringify(ipType)}, not shared or excl`);
+  let zoneId = -1;
+  if (id !== '-') {
+    if (!/^[0-9]+$/.test(id)) throw unparsable(command, line, `has the zone id ${JSON.stringify(id)}, not a number`);
+    zoneId = Number(id);
+  }
+  return { zoneId, name, state, zonepath, uuid, brand, ipType };
 }
 
 /**
- * `zoneadm list -p` / `list -cp` output: zoneid:zonename:state:zonepath:uuid:brand:ip-type.
- * Solaris 11 appends fields; they are ignored (ref 1.5: parsers must tolerate them).
- * A line that cannot be read throws rather than being skipped: a zone silently missing
- * from the list would look "not configured" to the caller.
+ * `zoneadm list -cp` output: zoneid:zonename:state:zonepath:uuid:brand:ip-type, one line
+ * per zone, the global zone first (ref 1.5). Solaris 11 appends fields; they are ignored
+ * (ref 1.5: parsers must tolerate them). Output that is not whole throws COMMAND_OUTPUT
+ * rather than giving a shorter list: a zone missing from it would look "not configured",
+ * and the coordinator would look for it elsewhere.
  */
 export function parseZoneadmListCp(stdout: string): ZoneRecord[] {
-  const records: ZoneRecord[] = [];
-  for (const line of stdout.split('\n')) {
-    if (line.trim() === '') continue;
-    const fields = splitParsable(line);
-    if (fields.length < 7) throw unparsable(line, `expected 7 fields, found ${fields.length}`);
-    const [id, name, state, zonepath, uuid, brand, ipType] = fields as [string, string, string, string, string, string, string];
-    if (!isZoneState(state)) throw unparsable(line, `unknown state ${JSON.stringify(state)}`);
-    let zoneId = -1;
-    if (id !== '-') {
-      if (!/^[0-9]+$/.test(id)) throw unparsable(line, `zone id ${JSON.stringify(id)} is not a number`);
-      zoneId = Number(id);
-    }
-    records.push({ zoneId, name, state, zonepath, uuid, brand, ipType });
-  }
+  const command = 'zoneadm list -cp';
+  const records = completeLines(command, stdout, { mayBeEmpty: false }).map((line) => parseListLine(command, line));
+  if (records[0]?.name !== 'global') throw unreadableOutput(command, 'its first line is not the global zone');
   return records;
+}
+
+/** `zoneadm -z ZONE list -p`: the one line for that zone (ref 1.5), whole, or COMMAND_OUTPUT. */
+export function parseZoneadmListZone(zone: string, stdout: string): ZoneRecord {
+  const command = `zoneadm -z ${zone} list -p`;
+  const lines = completeLines(command, stdout, { mayBeEmpty: false });
+  if (lines.length !== 1) throw unreadableOutput(command, `it printed ${lines.length} lines, not one`);
+  return parseListLine(command, lines[0]!);
 }
 
 /** The `-z` operand of a zoneadm argv, for messages. */

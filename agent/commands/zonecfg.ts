@@ -4,6 +4,7 @@
 import { TwinzoneError } from '../../shared/errors/twinzone-error.js';
 import { pathProblem } from '../../shared/validate/paths.js';
 import type { Classified } from '../ops/command-errors.js';
+import { completeLines, quoteLine, unreadableOutput } from './command-output.js';
 import type { RunResult } from '../platform/command-runner.js';
 
 export interface ZoneFs {
@@ -245,37 +246,55 @@ function setInScope(scope: Scope, prop: string, value: string): void {
   }
 }
 
+/** The line forms export prints (ref 2.4); a `#` comment is tolerated. */
+const EXPORT_LINE = /^(create(\s.*)?|end|add\s+\S+(\s+.*)?|set\s+[A-Za-z-]+=.*|#.*)$/;
+
 /**
  * `zonecfg -z Z export` text (ref 2.4) into a ZoneConfig. Unknown resources and
- * properties are skipped, so a newer zonecfg's extra lines do not break the agent.
+ * properties are skipped, so a newer zonecfg's extra lines do not break the agent; but
+ * output that is not a whole export (cut short, garbled, a resource left open, no
+ * `create` first or no ip-type, which export always prints) throws COMMAND_OUTPUT: a
+ * configuration missing its file systems or networks would be copied to another host.
  */
 export function parseZonecfgExport(text: string): ZoneConfig {
+  const command = 'zonecfg export';
+  const lines = completeLines(command, text, { mayBeEmpty: false }).map((l) => l.trim());
+  if (!/^create(\s|$)/.test(lines[0]!)) throw unreadableOutput(command, `it starts with ${quoteLine(lines[0]!)}, not create`);
   const config = emptyConfig();
   let scope: Scope = { kind: 'global' };
-  for (const raw of text.split('\n')) {
-    const line = raw.trim();
-    if (line === '' || line.startsWith('#')) continue;
+  let openedBy = '';
+  let sawIpType = false;
+  for (const line of lines) {
+    if (!EXPORT_LINE.test(line)) throw unreadableOutput(command, `line ${quoteLine(line)} is not create, add, set or end`);
+    if (line.startsWith('#')) continue;
     if (line === 'end') {
       closeScope(config, scope);
       scope = { kind: 'global' };
+      openedBy = '';
       continue;
     }
     const add = /^add\s+(\S+)(?:\s+(.*))?$/.exec(line);
     if (add) {
       const [, what, rest] = add as unknown as [string, string, string | undefined];
-      if (scope.kind === 'global') scope = openScope(what);
-      else if (scope.kind === 'fs' && what === 'options' && rest !== undefined) scope.res.options.push(...parseOptions(rest));
+      if (openedBy === '') {
+        scope = openScope(what);
+        openedBy = line;
+      } else if (scope.kind === 'fs' && what === 'options' && rest !== undefined) scope.res.options.push(...parseOptions(rest));
       // `add value (...)` inside rctl: not part of ZoneConfig
       continue;
     }
     const set = /^set\s+([A-Za-z-]+)=(.*)$/.exec(line);
     if (set) {
       const [, prop, value] = set as unknown as [string, string, string];
-      if (scope.kind === 'global') setGlobal(config, prop, unquote(value));
-      else setInScope(scope, prop, unquote(value));
+      if (openedBy === '') {
+        if (prop === 'ip-type') sawIpType = true;
+        setGlobal(config, prop, unquote(value));
+      } else setInScope(scope, prop, unquote(value));
     }
-    // `create -b` and anything else: nothing to record
+    // `create -b`: nothing to record
   }
+  if (openedBy !== '') throw unreadableOutput(command, `it ends inside a resource (${quoteLine(openedBy)} has no end), so it was cut short`);
+  if (!sawIpType) throw unreadableOutput(command, 'it has no ip-type, which export always prints');
   return config;
 }
 

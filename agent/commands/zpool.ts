@@ -2,6 +2,7 @@
 // <reason>" on stderr, exit 1).
 import type { RunResult } from '../platform/command-runner.js';
 import type { Classified } from '../ops/command-errors.js';
+import { completeLines, quoteLine, unreadableOutput } from './command-output.js';
 
 export interface ZpoolListRow {
   name: string;
@@ -30,14 +31,18 @@ export const zpoolArgs = {
  * within S10 (USED/AVAIL became ALLOC/FREE). "no pools available" means none.
  */
 export function parseZpoolList(stdout: string): ZpoolListRow[] {
-  const lines = stdout.split('\n').filter((l) => l.trim() !== '' && !/^no pools available/.test(l.trim()));
-  const header = lines.findIndex((l) => /^NAME\s/.test(l.trim()));
-  if (header < 0) return [];
-  const names = lines[header]!.trim().split(/\s+/).map((h) => h.toLowerCase());
-  return lines.slice(header + 1).map((line) => {
+  const command = 'zpool list';
+  const lines = completeLines(command, stdout, { mayBeEmpty: true });
+  // Real zpool says "no pools available" on stderr; the lab prints it on stdout.
+  if (lines.length === 0 || (lines.length === 1 && /^no pools available/.test(lines[0]!.trim()))) return [];
+  const [header, ...rows] = lines;
+  if (!/^NAME\s/.test(header!.trim())) throw unreadableOutput(command, `it starts with ${quoteLine(header!)}, not its NAME ... header`);
+  const names = header!.trim().split(/\s+/).map((h) => h.toLowerCase());
+  return rows.map((line) => {
     const fields = line.trim().split(/\s+/);
+    if (fields.length !== names.length) throw unreadableOutput(command, `row ${quoteLine(line)} has ${fields.length} columns, not ${names.length}`);
     const columns: Record<string, string> = {};
-    names.forEach((n, i) => (columns[n] = fields[i] ?? ''));
+    names.forEach((n, i) => (columns[n] = fields[i]!));
     return { name: columns.name ?? '', size: columns.size ?? '', health: columns.health ?? '', columns };
   });
 }

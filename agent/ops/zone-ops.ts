@@ -13,7 +13,7 @@ import { describeZoneNameProblem, zoneNameProblem } from '../../shared/validate/
 import { hasAttachDeltas, parseAttachDeltas, type AttachDeltas } from '../commands/attach-deltas.js';
 import { classifyS8P2vFailure, parseS8P2vOutput, s8p2vArgs } from '../commands/s8-p2v.js';
 import { classifyZloginFailure, zloginArgs } from '../commands/zlogin.js';
-import { classifyZoneadmFailure, parseZoneadmListCp, zoneadmArgs, type ZoneRecord } from '../commands/zoneadm.js';
+import { classifyZoneadmFailure, parseZoneadmListCp, parseZoneadmListZone, zoneadmArgs, type ZoneRecord } from '../commands/zoneadm.js';
 import {
   classifyZonecfgFailure,
   parseZonecfgExport,
@@ -124,7 +124,8 @@ async function lookupZone(ctx: OpContext, zone: string): Promise<{ record: ZoneR
   }
   // `-z` also takes the numeric id of a running zone (ref 1.5): only a line with this
   // name answers for a zone of this name.
-  return { record: parseZoneadmListCp(result.stdout).find((r) => r.name === zone) ?? null, result };
+  const record = parseZoneadmListZone(zone, result.stdout);
+  return { record: record.name === zone ? record : null, result };
 }
 
 async function requireZone(ctx: OpContext, zone: string): Promise<ZoneRecord> {

@@ -1,6 +1,6 @@
 // Zone state: healthy when zoneadm reports the zone running.
 import { exec, type OpContext } from '../ops/op-context.js';
-import { parseZoneadmListCp, zoneadmArgs } from '../commands/zoneadm.js';
+import { parseZoneadmListZone, zoneadmArgs } from '../commands/zoneadm.js';
 import type { ProbeResult } from './probe-result.js';
 
 export async function zoneStateProbe(ctx: OpContext, zone: string, timeoutMs: number): Promise<ProbeResult> {
@@ -10,7 +10,7 @@ export async function zoneStateProbe(ctx: OpContext, zone: string, timeoutMs: nu
   if (r.record.exitCode !== 0) {
     return { healthy: false, detail: r.timedOut ? `zoneadm timed out after ${timeoutMs} ms` : (r.stderr.trim() || `zoneadm exited ${r.record.exitCode}`), durationMs };
   }
-  const [entry] = parseZoneadmListCp(r.stdout);
-  const state = entry?.state ?? 'unknown';
+  // Output that cannot be read whole throws COMMAND_OUTPUT: no state is guessed from it.
+  const { state } = parseZoneadmListZone(zone, r.stdout);
   return { healthy: state === 'running', detail: `${zone} is ${state}`, durationMs };
 }

@@ -33,6 +33,7 @@ export const ERROR_CODES = {
   INSUFFICIENT_SPACE: { grpc: status.RESOURCE_EXHAUSTED, retry: 'after-state-change', level: 'warn', hint: 'free space on the file system named, then retry' },
   COMMAND_TIMEOUT: { grpc: status.DEADLINE_EXCEEDED, retry: 'by-op-id', level: 'warn', hint: 'the command hung and was killed; check the host before retrying' },
   COMMAND_FAILED: { grpc: status.UNKNOWN, retry: 'never', level: 'warn', hint: 're-read the state on the host before deciding what to do' },
+  COMMAND_OUTPUT: { grpc: status.DATA_LOSS, retry: 'never', level: 'warn', hint: 'the output was cut short or damaged, so nothing was decided from it; run the command by hand on that host, check it, then retry' },
   TRANSFER_CORRUPTED: { grpc: status.DATA_LOSS, retry: 'by-op-id', level: 'warn', hint: 'the archive did not arrive intact; transfer it again' },
   AGENT_UNREACHABLE: { grpc: status.UNAVAILABLE, retry: 'by-op-id', level: 'warn', hint: 'check that the agent runs and the network between the hosts' },
   SHUTTING_DOWN: { grpc: status.UNAVAILABLE, retry: 'by-op-id', level: 'info', hint: 'the agent is stopping; retry once it is back' },
