@@ -10,6 +10,7 @@ import path from 'node:path';
 import { stringify } from 'yaml';
 import type { ZonePolicy } from '../../coordinator/inventory/inventory-schema.js';
 import { FaultProxy } from '../fault-proxy/fault-proxy.js';
+import type { CliTarget } from './cli.js';
 import { createLab, labHosts } from '../lab/create-lab.js';
 import { freeLoopbackPort } from '../lab/free-port.js';
 import { buildLabInventory, labInventoryPath } from '../lab/inventory.js';
@@ -29,6 +30,8 @@ export interface CampaignLab {
   proxies: Map<string, FaultProxy>;
   /** Where the CLI reaches the coordinator (directly: the CLI is the operator, not the fault domain). */
   coordinatorAddress: string;
+  /** The CLI's target: that address and the lab's operator certificate. */
+  cli: CliTarget;
   db: string;
   policy: Partial<ZonePolicy>;
 }
@@ -51,7 +54,7 @@ export async function startCampaignLab(dir: string, opts: CampaignLabOptions): P
     return await startDaemons(dir, opts, proxies);
   } catch (err) {
     // Nothing half-started stays behind: the campaign fails with the lab kept for reading.
-    await stopCampaignLab({ dir, hosts: [], proxies, coordinatorAddress: '', db: '', policy: opts.policy });
+    await stopCampaignLab({ dir, hosts: [], proxies, coordinatorAddress: '', cli: { coordinator: '', lab: dir }, db: '', policy: opts.policy });
     throw err;
   }
 }
@@ -87,7 +90,7 @@ async function startDaemons(dir: string, opts: CampaignLabOptions, proxies: Map<
     JSON.stringify({ listen: coordinatorListen, inventory: inventoryFile, leases: { marginMs: 1_000, graceMs: 5_000 }, logLevel: 'info', tls: { dir: labTlsDir(dir), name: LAB_COORDINATOR } }, null, 2) + '\n',
   );
   const coordinator = await startCoordinator(dir, { keepConfig: true });
-  return { dir, hosts, proxies, coordinatorAddress: coordinator.address, db: coordinator.db, policy: opts.policy };
+  return { dir, hosts, proxies, coordinatorAddress: coordinator.address, cli: { coordinator: coordinator.address, lab: dir }, db: coordinator.db, policy: opts.policy };
 }
 
 export function agentRunning(lab: CampaignLab, host: string): number | null {

@@ -139,7 +139,7 @@ async function acceptAllDeltas(lab: CampaignLab, log: (l: string) => void): Prom
       for (const to of lab.hosts) {
         // A zone not yet on a host has no deltas there until a migration meets them.
         if (from === to || !hosts.every((h) => (h.host !== from && h.host !== to) || h.zones.has(z))) continue;
-        const r = await runCli(lab.coordinatorAddress, ['deltas', 'accept', z, '--from', from, '--to', to, '--all', '--json'], 60_000);
+        const r = await runCli(lab.cli, ['deltas', 'accept', z, '--from', from, '--to', to, '--all', '--json'], 60_000);
         if (r.code !== 0) log(`deltas accept ${z} ${from}->${to}: exit ${r.code} ${r.output.trim().split('\n')[0]}`);
       }
     }
@@ -161,7 +161,7 @@ async function runOperation(lab: CampaignLab, nemesis: Nemesis, index: number, o
     const lost = loseSite(lab.dir, op.down.site);
     log(`#${index} site ${op.down.site} lost: ${lost.crashed.join(', ')} down, links ${lost.linksCut.join(', ')} cut`);
     r1Last = readR1LastRecords(lab, op.zones, op.down.site);
-    record.cli.push(await runCli(lab.coordinatorAddress, ['declare-disaster', '--site', op.down.site], CLI_TIMEOUT_MS));
+    record.cli.push(await runCli(lab.cli, ['declare-disaster', '--site', op.down.site], CLI_TIMEOUT_MS));
   } else if (op.down?.host) {
     if (op.down.how === 'crash') crashHost(labEnv(lab.dir, op.down.host));
     else {
@@ -181,13 +181,13 @@ async function runOperation(lab: CampaignLab, nemesis: Nemesis, index: number, o
   };
   const results = await Promise.all(
     op.commands.map(async (c) => {
-      const first = await runCli(lab.coordinatorAddress, c, CLI_TIMEOUT_MS, onOutput);
+      const first = await runCli(lab.cli, c, CLI_TIMEOUT_MS, onOutput);
       // A first-time migration stops on the deltas between hosts that never shared the
       // zone: the operator reviews and accepts them, and asks for the same run again.
       // Exit 3: refused for safety until the deltas are accepted (README "Operations").
       if (first.code !== 3 || !/attach stopped: \d+ software deltas/.test(first.output) || !op.source || !op.target) return [first];
-      const accept = await runCli(lab.coordinatorAddress, ['deltas', 'accept', op.zones[0]!, '--from', op.source, '--to', op.target, '--all'], CLI_TIMEOUT_MS);
-      return [first, accept, await runCli(lab.coordinatorAddress, c, CLI_TIMEOUT_MS, onOutput)];
+      const accept = await runCli(lab.cli, ['deltas', 'accept', op.zones[0]!, '--from', op.source, '--to', op.target, '--all'], CLI_TIMEOUT_MS);
+      return [first, accept, await runCli(lab.cli, c, CLI_TIMEOUT_MS, onOutput)];
     }),
   );
   record.cli.push(...results.flat());

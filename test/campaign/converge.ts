@@ -116,7 +116,7 @@ export async function converge(
         continue;
       }
       repairsOf.set(zone, tries + 1);
-      repairs.push(await runCli(lab.coordinatorAddress, ['failover', zone, '--to', target], opts.cliTimeoutMs));
+      repairs.push(await runCli(lab.cli, ['failover', zone, '--to', target], opts.cliTimeoutMs));
       acted = true;
     }
     if (acted) continue;

@@ -112,7 +112,7 @@ describe('hostile input to every CLI command', () => {
       await fc.assert(
         fc.asyncProperty(hostileString.filter((s) => !s.includes('\u0000') && s.length < 2000), fc.constantFrom('-1', '1e400', '99999999999999999999', 'NaN', '0x10'), fc.boolean(), async (word, number, json) => {
           const args = shape.map((a) => (a === 'N' ? number : /^[ZHSPW]$/.test(a) ? word : a));
-          const r = await runCli(coordinator.address, json ? [...args, '--json'] : args, 60_000);
+          const r = await runCli({ coordinator: coordinator.address, lab: dir }, json ? [...args, '--json'] : args, 60_000);
           counts.cliInvocations += 1;
           // history and events filter: a hostile filter may rightly find nothing (exit 0).
           const filtering = (shape[0] === 'history' && number === '0x10') || shape[0] === 'events';
@@ -129,6 +129,6 @@ describe('hostile input to every CLI command', () => {
   180_000);
 
   it('NUL bytes cannot reach the CLI at all (an argument vector cannot carry them)', async () => {
-    await expect(runCli(coordinator.address, ['status', 'a\u0000b'], 5_000)).rejects.toThrow(/null bytes/);
+    await expect(runCli({ coordinator: coordinator.address, lab: dir }, ['status', 'a\u0000b'], 5_000)).rejects.toThrow(/null bytes/);
   });
 });
