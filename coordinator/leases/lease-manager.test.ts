@@ -72,6 +72,7 @@ describe('LeaseManager', () => {
 
   it('expires by sweep, then grants elsewhere only after the margin (halt)', () => {
     leases.grant('web01', 'hostA', alice);
+    expect(leases.renewHost('hostA', [{ zone: 'web01', epoch: 1 }], agentA)[0]).toMatchObject({ ok: true });
     clock.advance(TTL - 1);
     expect(leases.expireDue()).toEqual([]);
     clock.advance(1);
@@ -105,6 +106,7 @@ describe('LeaseManager', () => {
 
   it('under freeze, grants elsewhere only after confirm-down, and refuses the confirmed host', () => {
     leases.grant('db01', 'hostA', alice);
+    leases.renewHost('hostA', [{ zone: 'db01', epoch: 1 }], agentA);
     clock.advance(TTL + 100 * MARGIN);
     leases.expireDue();
     expect(() => leases.grant('db01', 'hostB', alice)).toThrow(expect.objectContaining({ code: 'LEASE_HELD', details: expect.objectContaining({ fields: { zone: 'db01', rule: 'freeze-needs-confirm-down' } }) }));
@@ -117,6 +119,36 @@ describe('LeaseManager', () => {
       ['host.confirm-down', { host: 'hostA', zones: ['db01'] }],
       ['host.clear-confirm-down', { host: 'hostA' }],
     ]);
+  });
+
+  it('records every successful renewal; a grant and a committed move start a tenure not yet renewed (durable)', () => {
+    leases.grant('web01', 'hostA', alice);
+    expect(leases.get('web01')?.renewedAtMs).toBeNull();
+    clock.advance(1_000);
+    leases.renewHost('hostA', [{ zone: 'web01', epoch: 1 }], agentA);
+    reopen();
+    expect(leases.get('web01')?.renewedAtMs).toBe(clock.nowMs());
+    // A refused renewal (stale epoch) leaves the last good one.
+    leases.renewHost('hostA', [{ zone: 'web01', epoch: 0 }], agentA);
+    expect(leases.get('web01')?.renewedAtMs).toBe(clock.nowMs());
+    leases.reserveMove('web01', 'hostB', alice);
+    leases.commitMove('web01', 'hostB', 2, alice);
+    reopen();
+    expect(leases.get('web01')).toMatchObject({ holder: 'hostB', epoch: 2, renewedAtMs: null });
+  });
+
+  it('a lease its holder never renewed (an adopted zone whose agent is down) moves only after confirm-down, whatever the margin', () => {
+    leases.grant('web01', 'hostA', { who: 'coordinator' });
+    clock.advance(TTL);
+    leases.expireDue();
+    clock.advance(100 * MARGIN);
+    expect(() => leases.grant('web01', 'hostB', alice)).toThrow(
+      expect.objectContaining({ code: 'LEASE_HELD', message: expect.stringMatching(/without hostA ever renewing it.*twinzone confirm-down hostA$/), details: expect.objectContaining({ fields: { zone: 'web01', rule: 'never-renewed-needs-confirm-down' } }) }),
+    );
+    expect(leases.get('web01')).toMatchObject({ state: 'expired', holder: 'hostA', epoch: 1 });
+    expect(store.events.list({ zone: 'web01' }).at(-1)).toMatchObject({ what: 'lease.grant', result: 'refused', details: { rule: 'never-renewed-needs-confirm-down' } });
+    leases.confirmDown('hostA', alice);
+    expect(leases.grant('web01', 'hostB', alice)).toMatchObject({ holder: 'hostB', epoch: 2, renewedAtMs: null });
   });
 
   it('confirm-down stops renewals, so the live lease runs out within one TTL', () => {

@@ -87,7 +87,8 @@ function sameLease(a: Lease | undefined, b: Lease): boolean {
     a.lastEpoch === b.lastEpoch &&
     a.expiresAtMs === b.expiresAtMs &&
     a.target === b.target &&
-    a.reservedEpoch === b.reservedEpoch
+    a.reservedEpoch === b.reservedEpoch &&
+    a.renewedAtMs === b.renewedAtMs
   );
 }
 

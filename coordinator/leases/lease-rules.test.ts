@@ -23,7 +23,8 @@ const TTL = 15_000;
 const MARGIN = 10_000;
 
 function lease(over: Partial<Lease> = {}): Lease {
-  return { zone: 'web01', state: 'held', holder: 'hostA', epoch: 4, lastEpoch: 4, expiresAtMs: T0 + TTL, target: null, reservedEpoch: null, updatedAtMs: T0, ...over };
+  // Renewed once since its grant unless a case says otherwise.
+  return { zone: 'web01', state: 'held', holder: 'hostA', epoch: 4, lastEpoch: 4, expiresAtMs: T0 + TTL, target: null, reservedEpoch: null, renewedAtMs: T0, updatedAtMs: T0, ...over };
 }
 
 function grantFacts(over: Partial<GrantFacts> = {}): GrantFacts {
@@ -53,6 +54,12 @@ describe('decideGrant: may host B get web01 now?', () => {
     ['the requester is confirmed down', freeLease('web01', T0), { requesterConfirmedDown: true }, 'LEASE_HELD:requester-confirmed-down'],
     ['its own expired lease (no other twin can exist)', lease({ state: 'expired', holder: 'hostB' }), { policy: 'freeze', nowMs: expiredAt }, 'ok:previous-holder'],
     ['its own live lease', lease({ holder: 'hostB' }), {}, 'LEASE_HELD:already-holder'],
+    ['expired past the margin (halt), never renewed by its holder', lease({ state: 'expired', renewedAtMs: null }), { nowMs: expiredAt + 10 * MARGIN }, 'LEASE_HELD:never-renewed-needs-confirm-down'],
+    ['past expiry, not yet swept, never renewed', lease({ renewedAtMs: null }), { nowMs: expiredAt + 10 * MARGIN }, 'LEASE_HELD:never-renewed-needs-confirm-down'],
+    ['never renewed, holder confirmed down', lease({ state: 'expired', renewedAtMs: null }), { nowMs: expiredAt, holderConfirmedDown: true }, 'ok:holder-confirmed-down'],
+    ['never renewed, released by its holder', lease({ state: 'released', renewedAtMs: null }), {}, 'ok:released'],
+    ['never renewed, its own expired lease', lease({ state: 'expired', holder: 'hostB', renewedAtMs: null }), { nowMs: expiredAt }, 'ok:previous-holder'],
+    ['never renewed and still live', lease({ renewedAtMs: null }), {}, 'LEASE_HELD:live-holder'],
   ])('%s', (_name, l, facts, expected) => {
     expect(outcome(decideGrant(l, grantFacts(facts)))).toBe(expected);
   });
@@ -60,6 +67,12 @@ describe('decideGrant: may host B get web01 now?', () => {
   it('a grant is a new tenure: next epoch above everything issued or reserved, expiry now + TTL', () => {
     const d = decideGrant(lease({ state: 'released', epoch: 4, lastEpoch: 6 }), grantFacts({ nowMs: T0 + 1 }));
     expect(d).toMatchObject({ ok: true, lease: { state: 'held', holder: 'hostB', epoch: 7, lastEpoch: 7, expiresAtMs: T0 + 1 + TTL } });
+  });
+
+  it('a grant starts unrenewed; the refusal of a never-renewed lease tells the operator to confirm the holder down', () => {
+    expect(decideGrant(lease({ state: 'released' }), grantFacts())).toMatchObject({ ok: true, lease: { renewedAtMs: null } });
+    const d = decideGrant(lease({ state: 'expired', renewedAtMs: null }), grantFacts({ nowMs: T0 + TTL + MARGIN }));
+    expect(d.reason).toMatch(/ran out without hostA ever renewing it.*run twinzone confirm-down hostA$/);
   });
 
   it('says when the margin ends, for the operator', () => {
@@ -87,8 +100,8 @@ describe('decideRenew', () => {
     expect(outcome(decideRenew(l, { ...facts, ...over }))).toBe(expected);
   });
 
-  it('extends to now + TTL, never changing the epoch', () => {
-    expect(decideRenew(lease(), facts)).toMatchObject({ ok: true, lease: { epoch: 4, lastEpoch: 4, expiresAtMs: facts.nowMs + TTL } });
+  it('extends to now + TTL, never changing the epoch, and records the renewal', () => {
+    expect(decideRenew(lease({ renewedAtMs: null }), facts)).toMatchObject({ ok: true, lease: { epoch: 4, lastEpoch: 4, expiresAtMs: facts.nowMs + TTL, renewedAtMs: facts.nowMs } });
   });
 });
 

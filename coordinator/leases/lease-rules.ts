@@ -40,6 +40,13 @@ export interface Lease {
   target: string | null;
   /** While migrating: the reserved epoch (= lastEpoch). */
   reservedEpoch: number | null;
+  /**
+   * The holder's last successful renewal; null from a grant or a committed move until
+   * its first one. A holder that never renewed may never have learnt that it holds the
+   * lease (an adopted zone whose agent was down, an agent killed before its first
+   * listing), so its lease running out proves no self-fencing.
+   */
+  renewedAtMs: number | null;
   updatedAtMs: number;
 }
 
@@ -54,6 +61,7 @@ export const LeaseRule = {
   AlreadyHolder: 'already-holder',
   WithinMargin: 'within-margin',
   FreezeNeedsConfirmDown: 'freeze-needs-confirm-down',
+  NeverRenewedNeedsConfirmDown: 'never-renewed-needs-confirm-down',
   RequesterDown: 'requester-confirmed-down',
   MoveInProgress: 'move-in-progress',
   Renewed: 'renewed',
@@ -81,7 +89,7 @@ export type LeaseDecision =
   | { ok: false; rule: LeaseRule; reason: string; code: LeaseRefusalCode };
 
 export function freeLease(zone: string, nowMs: number): Lease {
-  return { zone, state: LeaseState.Free, holder: null, epoch: 0, lastEpoch: 0, expiresAtMs: null, target: null, reservedEpoch: null, updatedAtMs: nowMs };
+  return { zone, state: LeaseState.Free, holder: null, epoch: 0, lastEpoch: 0, expiresAtMs: null, target: null, reservedEpoch: null, renewedAtMs: null, updatedAtMs: nowMs };
 }
 
 /** Held (or migrating) and not yet past its expiry: nobody else may act for the zone. */
@@ -118,9 +126,10 @@ export interface GrantFacts {
 /**
  * May `facts.host` get the zone's lease now? Only when nobody else can still be acting
  * for the zone (I1, I2): free; released; its own expired lease; another's lease expired
- * plus the margin under `halt` (its agent has self-fenced by then); another's lease no
- * longer live after `confirm-down` (the only way under `freeze`, whose agent never
- * self-fences). Never while another holder's lease is live, and never during a move.
+ * plus the margin under `halt` when that holder renewed it at least once (its agent knew
+ * and has self-fenced by then); another's lease no longer live after `confirm-down` (the
+ * only way under `freeze`, whose agent never self-fences, and for a holder that never
+ * renewed). Never while another holder's lease is live, and never during a move.
  */
 export function decideGrant(lease: Lease, facts: GrantFacts): LeaseDecision {
   const { host, nowMs } = facts;
@@ -134,6 +143,7 @@ export function decideGrant(lease: Lease, facts: GrantFacts): LeaseDecision {
       expiresAtMs: nowMs + facts.ttlMs,
       target: null,
       reservedEpoch: null,
+      renewedAtMs: null,
       updatedAtMs: nowMs,
     });
 
@@ -156,6 +166,13 @@ export function decideGrant(lease: Lease, facts: GrantFacts): LeaseDecision {
     return refuse('LEASE_HELD', LeaseRule.LiveHolder, `${lease.zone} is held by ${lease.holder}${down} at epoch ${lease.epoch} until ${at(lease.expiresAtMs)}`);
   }
   if (facts.holderConfirmedDown) return granted(LeaseRule.ConfirmedDown, `${lease.holder} was confirmed down and its lease ran out`);
+  if (lease.renewedAtMs === null) {
+    return refuse(
+      'LEASE_HELD',
+      LeaseRule.NeverRenewedNeedsConfirmDown,
+      `${lease.holder}'s lease on ${lease.zone} (epoch ${lease.epoch}) ran out without ${lease.holder} ever renewing it, so nothing shows its agent knew to self-fence and the zone may still run there; make sure it does not, then run twinzone confirm-down ${lease.holder}`,
+    );
+  }
   if (facts.policy === LossPolicy.Freeze) {
     return refuse('LEASE_HELD', LeaseRule.FreezeNeedsConfirmDown, `${lease.zone} has policy freeze: its twin on ${lease.holder} may still run; confirm ${lease.holder} down first`);
   }
@@ -193,7 +210,7 @@ export function decideRenew(lease: Lease, facts: RenewFacts): LeaseDecision {
     return refuse('LEASE_NOT_HELD', LeaseRule.NotLive, `${host}'s lease on ${lease.zone} is ${lease.state}`);
   }
   if (!isLive(lease, nowMs)) return refuse('LEASE_NOT_HELD', LeaseRule.Expired, `${host}'s lease on ${lease.zone} expired at ${at(lease.expiresAtMs)}`);
-  return allow(LeaseRule.Renewed, `renewed until ${at(nowMs + facts.ttlMs)}`, { ...lease, expiresAtMs: nowMs + facts.ttlMs, updatedAtMs: nowMs });
+  return allow(LeaseRule.Renewed, `renewed until ${at(nowMs + facts.ttlMs)}`, { ...lease, expiresAtMs: nowMs + facts.ttlMs, renewedAtMs: nowMs, updatedAtMs: nowMs });
 }
 
 /**
@@ -268,7 +285,10 @@ export interface CommitFacts {
   ttlMs: number;
 }
 
-/** The move succeeded (twin running and healthy on the target): the target holds it. */
+/**
+ * The move succeeded (twin running and healthy on the target): the target holds it, a
+ * new tenure that its agent has yet to renew (it learns of it at its next listing).
+ */
 export function decideCommit(lease: Lease, facts: CommitFacts): LeaseDecision {
   if (lease.state !== LeaseState.Migrating || lease.target !== facts.target || lease.reservedEpoch !== facts.epoch) {
     return refuse('LEASE_NOT_HELD', LeaseRule.NotMigrating, `${lease.zone} has no move to ${facts.target} under epoch ${facts.epoch} (it is ${lease.state})`);
@@ -281,6 +301,7 @@ export function decideCommit(lease: Lease, facts: CommitFacts): LeaseDecision {
     expiresAtMs: facts.nowMs + facts.ttlMs,
     target: null,
     reservedEpoch: null,
+    renewedAtMs: null,
     updatedAtMs: facts.nowMs,
   });
 }

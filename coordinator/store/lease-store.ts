@@ -15,6 +15,7 @@ interface LeaseRow {
   expires_at_ms: number | null;
   target: string | null;
   reserved_epoch: number | null;
+  renewed_at_ms: number | null;
   updated_at_ms: number;
 }
 
@@ -28,6 +29,7 @@ function toLease(r: LeaseRow): Lease {
     expiresAtMs: r.expires_at_ms,
     target: r.target,
     reservedEpoch: r.reserved_epoch,
+    renewedAtMs: r.renewed_at_ms,
     updatedAtMs: r.updated_at_ms,
   };
 }
@@ -39,22 +41,24 @@ function expectOne(info: Database.RunResult, what: string, zone: string): void {
 export type LeaseStore = ReturnType<typeof createLeaseStore>;
 
 export function createLeaseStore(db: Database.Database) {
-  const cols = 'zone, state, holder, epoch, last_epoch, expires_at_ms, target, reserved_epoch, updated_at_ms';
+  const cols = 'zone, state, holder, epoch, last_epoch, expires_at_ms, target, reserved_epoch, renewed_at_ms, updated_at_ms';
   const get = db.prepare<[string], LeaseRow>(`SELECT ${cols} FROM leases WHERE zone = ?`);
   const all = db.prepare<[], LeaseRow>(`SELECT ${cols} FROM leases ORDER BY zone`);
   const byHolder = db.prepare<[string], LeaseRow>(`SELECT ${cols} FROM leases WHERE holder = ? ORDER BY zone`);
   const inStates = db.prepare<[string, string], LeaseRow>(`SELECT ${cols} FROM leases WHERE state IN (?, ?) ORDER BY zone`);
   const dueBefore = db.prepare<[number], LeaseRow>(`SELECT ${cols} FROM leases WHERE state = 'held' AND expires_at_ms <= ? ORDER BY zone`);
-  // A grant is a new tenure: the row is created on the first one.
+  // A grant is a new tenure: the row is created on the first one. renewed_at_ms: NULL
+  // until the new holder's first renewal (lease-rules: a never-renewed lease proves no
+  // self-fencing).
   const grant = db.prepare<{ zone: string; holder: string; epoch: number; expiresAtMs: number; nowMs: number }>(
     `INSERT INTO leases (zone, state, holder, epoch, last_epoch, expires_at_ms, target, reserved_epoch, updated_at_ms)
      VALUES (@zone, 'held', @holder, @epoch, @epoch, @expiresAtMs, NULL, NULL, @nowMs)
      ON CONFLICT (zone) DO UPDATE SET state = 'held', holder = @holder, epoch = @epoch, last_epoch = @epoch,
-       expires_at_ms = @expiresAtMs, target = NULL, reserved_epoch = NULL, updated_at_ms = @nowMs
+       expires_at_ms = @expiresAtMs, target = NULL, reserved_epoch = NULL, renewed_at_ms = NULL, updated_at_ms = @nowMs
      WHERE leases.state <> 'migrating' AND leases.last_epoch < @epoch`,
   );
   const extend = db.prepare<{ zone: string; holder: string; epoch: number; expiresAtMs: number; nowMs: number }>(
-    `UPDATE leases SET expires_at_ms = @expiresAtMs, updated_at_ms = @nowMs
+    `UPDATE leases SET expires_at_ms = @expiresAtMs, renewed_at_ms = @nowMs, updated_at_ms = @nowMs
      WHERE zone = @zone AND holder = @holder AND epoch = @epoch AND state IN ('held', 'migrating')`,
   );
   const setState = db.prepare<{ zone: string; epoch: number; from: string; to: string; nowMs: number }>(
@@ -66,7 +70,7 @@ export function createLeaseStore(db: Database.Database) {
   );
   const commit = db.prepare<{ zone: string; target: string; epoch: number; expiresAtMs: number; nowMs: number }>(
     `UPDATE leases SET state = 'held', holder = target, epoch = reserved_epoch, expires_at_ms = @expiresAtMs,
-       target = NULL, reserved_epoch = NULL, updated_at_ms = @nowMs
+       target = NULL, reserved_epoch = NULL, renewed_at_ms = NULL, updated_at_ms = @nowMs
      WHERE zone = @zone AND state = 'migrating' AND target = @target AND reserved_epoch = @epoch`,
   );
   const abort = db.prepare<{ zone: string; epoch: number; nowMs: number }>(

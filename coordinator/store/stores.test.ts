@@ -51,16 +51,17 @@ describe('host and zone stores', () => {
 describe('lease store', () => {
   it('walks grant → renew → reserve → commit → expire → release and survives a reopen', () => {
     store.leases.grant('web01', 'hostA', 1, 1_000, 10);
+    expect(store.leases.get('web01')?.renewedAtMs).toBeNull();
     store.leases.renew('web01', 'hostA', 1, 2_000, 20);
     store.leases.reserve('web01', 'hostB', 2, 30);
-    expect(store.leases.get('web01')).toMatchObject({ state: 'migrating', holder: 'hostA', epoch: 1, lastEpoch: 2, target: 'hostB', reservedEpoch: 2 });
+    expect(store.leases.get('web01')).toMatchObject({ state: 'migrating', holder: 'hostA', epoch: 1, lastEpoch: 2, target: 'hostB', reservedEpoch: 2, renewedAtMs: 20 });
     store.leases.commit('web01', 'hostB', 2, 3_000, 40);
     store.leases.expire('web01', 2, 50);
     store.leases.release('web01', 2, 'expired', 60);
     store.close();
     store = openDatabase(file);
     expect(store.leases.get('web01')).toEqual({
-      zone: 'web01', state: 'released', holder: 'hostB', epoch: 2, lastEpoch: 2, expiresAtMs: 3_000, target: null, reservedEpoch: null, updatedAtMs: 60,
+      zone: 'web01', state: 'released', holder: 'hostB', epoch: 2, lastEpoch: 2, expiresAtMs: 3_000, target: null, reservedEpoch: null, renewedAtMs: null, updatedAtMs: 60,
     });
     expect(store.leases.listByHolder('hostB').map((l) => l.zone)).toEqual(['web01']);
   });
