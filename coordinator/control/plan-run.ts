@@ -13,7 +13,7 @@ import { buildAgentCall, type AgentCall, type StepRpc } from '../runs/step-catal
 import type { ControlDeps } from './control-deps.js';
 import { fromProtoRunKind, toProtoPlannedStep } from './proto-convert.js';
 import { planRequest } from './run-request.js';
-import { readZoneLocations, runningHosts } from './zone-locations.js';
+import { readZoneLocations, runningHosts, unansweredTwins } from './zone-locations.js';
 
 /** The request as the domain reads it, the plan built from the lease and the agents' view. */
 export async function planFor(deps: ControlDeps, run: ProtoRunRequest | undefined, signal?: AbortSignal): Promise<RunPlan> {
@@ -24,7 +24,7 @@ export async function planFor(deps: ControlDeps, run: ProtoRunRequest | undefine
   const locations = await readZoneLocations(deps.agents, hosts, signal);
   return planRequest(
     { kind, zone: run.zone, target: run.targetHost, site: run.site, viaFile: run.viaFile },
-    { inventory: deps.inventory, lease: deps.leases.get(run.zone), runningOn: runningHosts(locations, run.zone) },
+    { inventory: deps.inventory, lease: deps.leases.get(run.zone), runningOn: runningHosts(locations, run.zone), unanswered: unansweredTwins(locations, hosts) },
   );
 }
 

@@ -30,6 +30,8 @@ export interface RunFacts {
   lease: Lease | undefined;
   /** Hosts whose agent reports the zone running (normally one; I1). */
   runningOn: readonly string[];
+  /** Twin hosts whose zone list is unknown (no answer, or output not readable whole) → why. */
+  unanswered: ReadonlyMap<string, string>;
 }
 
 const CROSS_SITE: readonly RunKind[] = [RunKind.DrSwitchover, RunKind.DrFailover];
@@ -43,16 +45,26 @@ function siteOf(inventory: Inventory, host: string): string | undefined {
 /**
  * The zone's current home: the lease holder while it holds or is losing the lease, else
  * the one host running the zone. null when neither says (a zone that runs nowhere).
+ * Without a lease, where the zone runs is read from every twin host's zone list; with one
+ * of them unknown the answer would be a guess (it may run there), so it is refused.
  */
-export function currentHolder(zone: string, facts: Pick<RunFacts, 'lease' | 'runningOn'>): string | null {
+export function currentHolder(zone: string, facts: Pick<RunFacts, 'lease' | 'runningOn' | 'unanswered'>): string | null {
   const l = facts.lease;
   if (l && l.holder && l.state !== 'free') return l.holder;
-  if (facts.runningOn.length === 1) return facts.runningOn[0]!;
   if (facts.runningOn.length > 1) {
     throw new TwinzoneError('PRECONDITION_FAILED', `${zone} runs on ${facts.runningOn.join(' and ')} at once (I1); halt all but one by hand before any run`, {
       fields: { zone, hosts: facts.runningOn.join(',') },
     });
   }
+  if (facts.unanswered.size > 0) {
+    const which = [...facts.unanswered].map(([h, why]) => `${h} (${why})`).join('; ');
+    throw new TwinzoneError(
+      'PRECONDITION_FAILED',
+      `cannot tell where ${zone} runs: it has no lease and the zone list of ${which} could not be read; bring that agent back or fix the command there, then ask again`,
+      { fields: { zone, hosts: [...facts.unanswered.keys()].join(',') } },
+    );
+  }
+  if (facts.runningOn.length === 1) return facts.runningOn[0]!;
   return null;
 }
 

@@ -1,14 +1,17 @@
 // Where each zone runs and in which state each twin is, as the agents say right now
-// (ListZones on every reachable host, in parallel). An unreachable host is left out:
-// its twins show as unknown rather than failing the whole answer.
+// (ListZones on every reachable host, in parallel). A host that did not answer, or whose
+// zone list could not be read whole (COMMAND_OUTPUT), is left out and named with the
+// reason: its twins show as unknown, and nobody may conclude from the other hosts alone
+// that a zone runs nowhere else (unansweredTwins).
 import { ZoneState } from '../../shared/gen/twinzone/v1/common.js';
+import { isTwinzoneError } from '../../shared/errors/twinzone-error.js';
 import type { AgentPool } from '../agents/agent-pool.js';
 
 export interface ZoneLocations {
   /** zone → host → state */
   states: Map<string, Map<string, ZoneState>>;
-  /** Hosts whose agent did not answer ListZones. */
-  unanswered: Set<string>;
+  /** Hosts whose agent did not answer ListZones with a readable list → why. */
+  unanswered: Map<string, string>;
 }
 
 /** ListZones answers in milliseconds; a host that takes longer is as good as down for a status. */
@@ -16,7 +19,7 @@ const LIST_DEADLINE_MS = 5_000;
 
 export async function readZoneLocations(agents: AgentPool, hosts: readonly string[], signal?: AbortSignal): Promise<ZoneLocations> {
   const states = new Map<string, Map<string, ZoneState>>();
-  const unanswered = new Set<string>();
+  const unanswered = new Map<string, string>();
   await Promise.all(
     hosts.map(async (host) => {
       try {
@@ -25,8 +28,8 @@ export async function readZoneLocations(agents: AgentPool, hosts: readonly strin
           if (!states.has(z.name)) states.set(z.name, new Map());
           states.get(z.name)!.set(host, z.state);
         }
-      } catch {
-        unanswered.add(host);
+      } catch (err) {
+        unanswered.set(host, isTwinzoneError(err) ? err.message : String(err));
       }
     }),
   );
@@ -35,4 +38,9 @@ export async function readZoneLocations(agents: AgentPool, hosts: readonly strin
 
 export function runningHosts(locations: ZoneLocations, zone: string): string[] {
   return [...(locations.states.get(zone) ?? new Map<string, ZoneState>()).entries()].filter(([, s]) => s === ZoneState.ZONE_STATE_RUNNING).map(([h]) => h).sort();
+}
+
+/** The zone's twin hosts that did not answer with a readable list, with why. */
+export function unansweredTwins(locations: ZoneLocations, twinHosts: readonly string[]): Map<string, string> {
+  return new Map([...locations.unanswered].filter(([h]) => twinHosts.includes(h)));
 }
