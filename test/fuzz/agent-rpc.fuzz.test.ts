@@ -11,13 +11,13 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as agentGen from '../../shared/gen/twinzone/v1/agent.js';
-import { destroyLab } from '../lab/create-lab.js';
 import { readLabConfig } from '../solsim/src/state/lab-config.js';
 import { startAgentLab } from '../support/agent-fixture.js';
 import { GenericClient, serviceMethods, type MethodDef } from './grpc-generic.js';
 import { LAB_COORDINATOR, labCredentials } from '../lab/lab-tls.js';
 import { tlsTargetOptions } from '../../shared/grpc/tls-credentials.js';
 import { fillHostile, hostileNumber, hostileString, isClearError, recordCounts } from './hostile-inputs.js';
+import { endFuzzLab } from './fuzz-lab.js';
 import { snapshotLab } from './lab-snapshot.js';
 
 const RUNS_PER_METHOD = Number(process.env.TWINZONE_FUZZ_RUNS ?? 6);
@@ -39,8 +39,7 @@ beforeAll(async () => {
 afterAll(async () => {
   client?.close();
   recordCounts('agent-rpc', counts);
-  if (ok) await destroyLab(dir);
-  else console.error(`lab kept for inspection: ${dir}`);
+  await endFuzzLab(dir, ok);
 });
 
 const methods = serviceMethods(agentGen.AgentService, agentGen);

@@ -10,12 +10,13 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as controlGen from '../../shared/gen/twinzone/v1/control.js';
-import { createLab, destroyLab } from '../lab/create-lab.js';
+import { createLab } from '../lab/create-lab.js';
 import { labUpWithCoordinator, type StartedCoordinator } from '../lab/processes.js';
 import { runCli } from '../campaign/cli.js';
 import { GenericClient, serviceMethods, type MethodDef } from './grpc-generic.js';
 import { LAB_OPERATOR, labCredentials } from '../lab/lab-tls.js';
 import { tlsTargetOptions } from '../../shared/grpc/tls-credentials.js';
+import { endFuzzLab } from './fuzz-lab.js';
 import { fillHostile, hostileNumber, hostileString, isClearError, recordCounts } from './hostile-inputs.js';
 import { countEvents, snapshotLab } from './lab-snapshot.js';
 
@@ -39,8 +40,7 @@ beforeAll(async () => {
 afterAll(async () => {
   client?.close();
   recordCounts('control-and-cli', counts);
-  if (ok) await destroyLab(dir);
-  else console.error(`lab kept for inspection: ${dir}`);
+  await endFuzzLab(dir, ok);
 });
 
 const methods = serviceMethods(controlGen.ControlService, controlGen);
