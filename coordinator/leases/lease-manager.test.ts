@@ -95,6 +95,7 @@ describe('LeaseManager', () => {
     expect(leases.marginFor('web01')).toBe(zoneMargin);
     expect(leases.marginFor('db01')).toBe(MARGIN);
     leases.grant('web01', 'hostA', alice);
+    leases.renewHost('hostA', [{ zone: 'web01', epoch: 1 }], agentA);
     clock.advance(TTL + MARGIN);
     // The coordinator's own margin has passed, the zone's has not: no grant, and the decision says so.
     expect(leases.grantDecision('web01', 'hostB')).toMatchObject({ ok: false, code: 'LEASE_HELD' });
