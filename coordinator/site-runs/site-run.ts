@@ -14,7 +14,7 @@ import { TwinzoneError, isTwinzoneError } from '../../shared/errors/twinzone-err
 import type { ControlDeps } from '../control/control-deps.js';
 import { requireDeclaredLoss } from '../control/disaster.js';
 import { planRequest } from '../control/run-request.js';
-import { readZoneLocations, runningHosts } from '../control/zone-locations.js';
+import { readZoneLocations, runningHosts, unansweredTwins } from '../control/zone-locations.js';
 import type { Inventory } from '../inventory/inventory-schema.js';
 import { runCoordinatorStep } from '../runs/coordinator-steps.js';
 import { DEFAULT_HEALTH_TIMEOUT_MS } from '../runs/kinds/move-steps.js';
@@ -223,7 +223,7 @@ class SiteRun {
     const locations = await readZoneLocations(this.deps.agents, z.twins.map((t) => t.host), this.deps.signal);
     return planRequest(
       { kind: this.req.kind, zone, target, site: this.req.toSite ?? '' },
-      { inventory: this.deps.inventory, lease: this.deps.leases.get(zone), runningOn: runningHosts(locations, zone) },
+      { inventory: this.deps.inventory, lease: this.deps.leases.get(zone), runningOn: runningHosts(locations, zone), unanswered: unansweredTwins(locations, z.twins.map((t) => t.host)) },
     );
   }
 

@@ -3,7 +3,7 @@ import type { Lease } from '../leases/lease-rules.js';
 import { exampleInventory } from '../../test/support/example-inventory.js';
 import { groupWaves, selectSiteZones } from './waves.js';
 
-const held = (zone: string, holder: string): Lease => ({ zone, state: 'held', holder, epoch: 3, lastEpoch: 3, expiresAtMs: 1, target: null, reservedEpoch: null, updatedAtMs: 0 });
+const held = (zone: string, holder: string): Lease => ({ zone, state: 'held', holder, epoch: 3, lastEpoch: 3, expiresAtMs: 1, target: null, reservedEpoch: null, renewedAtMs: null, updatedAtMs: 0 });
 
 describe('site-run waves', () => {
   it('groups zones by priority, 1 first, names sorted inside a wave', () => {
