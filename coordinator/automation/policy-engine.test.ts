@@ -80,7 +80,7 @@ let sites: FakeSites;
 let halter: FakeHalter;
 
 function lease(zone: string, holder: string, epoch = 4, state: Lease['state'] = 'held'): void {
-  leases.set(zone, { zone, state, holder, epoch, lastEpoch: epoch + 1, expiresAtMs: clock.nowMs() + 15_000, target: null, reservedEpoch: null, updatedAtMs: clock.nowMs() });
+  leases.set(zone, { zone, state, holder, epoch, lastEpoch: epoch + 1, expiresAtMs: clock.nowMs() + 15_000, target: null, reservedEpoch: null, renewedAtMs: clock.nowMs(), updatedAtMs: clock.nowMs() });
 }
 
 function engine(policy: Partial<ZonePolicy> = {}, opts: { site?: string | null; inventory?: Inventory } = {}): PolicyEngine {
