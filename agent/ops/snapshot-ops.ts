@@ -8,7 +8,9 @@ import { TwinzoneError, errors } from '../../shared/errors/twinzone-error.js';
 import { requireDatasetName, requireSnapshotName } from '../../shared/validate/storage-names.js';
 import { classifyZfsFailure, parseZfsList, zfsArgs } from '../commands/zfs.js';
 import { requireSuccess } from './command-errors.js';
-import { exec, type OpContext } from './op-context.js';
+import fs from 'node:fs/promises';
+import { requirePath } from '../../shared/validate/paths.js';
+import { exec, realPath, type OpContext } from './op-context.js';
 import type { OpOutcome } from './op-result.js';
 
 export const SNAPSHOT_VERBS = ['create', 'rollback', 'clone', 'destroy'] as const;
@@ -20,6 +22,13 @@ export interface SnapshotActionRequest {
   snapshot: string;
   /** For clone: the new dataset. */
   cloneTarget?: string;
+  /** For rollback: a file on the dataset the application appends one line per write to (global-zone path). */
+  countLinesOf?: string;
+}
+
+export interface SnapshotOutcome extends OpOutcome {
+  /** rollback with countLinesOf: the lines the rollback took away. */
+  discardedLines?: number;
 }
 
 const DONE: Record<SnapshotVerb, string> = { create: 'created', rollback: 'rolled back', clone: 'cloned', destroy: 'destroyed' };
@@ -33,6 +42,18 @@ function validate(req: SnapshotActionRequest): void {
   if (req.verb === 'clone') {
     if (!req.cloneTarget) throw errors.invalidArgument('clone needs a cloneTarget dataset', { field: 'cloneTarget' });
     requireDatasetName('cloneTarget', req.cloneTarget);
+  }
+  if (req.countLinesOf) requirePath('countLinesOf', req.countLinesOf);
+}
+
+/** Complete lines of the file (a torn last line is not a write yet); a missing file has none. */
+async function countLines(ctx: OpContext, solarisPath: string): Promise<number> {
+  try {
+    const text = await fs.readFile(realPath(ctx, solarisPath), 'utf8');
+    return text.split('\n').length - 1;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+    throw new TwinzoneError('PRECONDITION_FAILED', `cannot read ${solarisPath} on ${ctx.host}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { fields: { path: solarisPath } });
   }
 }
 
@@ -49,7 +70,7 @@ function notHere(ctx: OpContext, what: string, name: string): TwinzoneError {
   });
 }
 
-export async function snapshotAction(ctx: OpContext, req: SnapshotActionRequest): Promise<OpOutcome> {
+export async function snapshotAction(ctx: OpContext, req: SnapshotActionRequest): Promise<SnapshotOutcome> {
   validate(req);
   const known = await datasets(ctx);
   const dataset = req.snapshot.slice(0, req.snapshot.indexOf('@'));
@@ -83,8 +104,12 @@ export async function snapshotAction(ctx: OpContext, req: SnapshotActionRequest)
       args = zfsArgs.rollback(req.snapshot);
       break;
   }
+  const counting = req.verb === 'rollback' && req.countLinesOf && !ctx.dryRun ? req.countLinesOf : null;
+  const before = counting ? await countLines(ctx, counting) : 0;
   const result = await exec(ctx, 'zfs', args, { mutating: true });
   if (ctx.dryRun) return { outcome: PLANNED[req.verb], changed: false };
   requireSuccess(ctx, result, classifyZfsFailure, { snapshot: req.snapshot });
-  return { outcome: DONE[req.verb], changed: true };
+  if (!counting) return { outcome: DONE[req.verb], changed: true };
+  const discardedLines = Math.max(0, before - (await countLines(ctx, counting)));
+  return { outcome: `${DONE[req.verb]}, ${discardedLines} lines of ${counting} discarded`, changed: true, discardedLines };
 }

@@ -56,10 +56,10 @@ export function storageHandlers(runtime: AgentRuntime, gate: MutationGate) {
     }),
     snapshotAction: unary<SnapshotActionRequest, SnapshotActionResponse>(log, 'SnapshotAction', mutationLabels, (req, ctx) => {
       const verb = fromProtoSnapshotVerb(req.verb);
-      return gate.run('SnapshotAction', req.mutation, SnapshotActionResponse, ctx, () => undefined, async (op) => ({
-        ...(await snapshotAction(op, { verb, snapshot: req.snapshot, cloneTarget: req.cloneTarget || undefined })),
-        commands: op.commands,
-      }));
+      return gate.run('SnapshotAction', req.mutation, SnapshotActionResponse, ctx, () => undefined, async (op) => {
+        const { discardedLines, ...o } = await snapshotAction(op, { verb, snapshot: req.snapshot, cloneTarget: req.cloneTarget || undefined, countLinesOf: req.countLinesOf || undefined });
+        return { ...o, discardedLines: discardedLines ?? 0, commands: op.commands };
+      });
     }),
     queryReplication: unary<QueryReplicationRequest, QueryReplicationResponse>(log, 'QueryReplication', () => ({}), async (req, ctx) => {
       requireRdfGroupName('group', req.group);

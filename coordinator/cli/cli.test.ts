@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TwinzoneError } from '../../shared/errors/twinzone-error.js';
-import { RunKind } from '../../shared/gen/twinzone/v1/control.js';
+import { RunKind, RunRequest } from '../../shared/gen/twinzone/v1/control.js';
 import { ZoneState } from '../../shared/gen/twinzone/v1/common.js';
 import { parseArgs, UsageError } from './cli-args.js';
 import { renderPlan } from './commands/plan.js';
@@ -55,6 +55,14 @@ describe('CLI arguments', () => {
     expect(() => runRequest(RunKind.RUN_KIND_SWITCHOVER, 'db01', viaFile, U)).toThrow(/only for migrate/);
     const noSite = parseArgs(['db01'], { positionals: ['ZONE'] }, U);
     expect(() => runRequest(RunKind.RUN_KIND_DR_FAILOVER, 'db01', noSite, U)).toThrow(/needs --site/);
+  });
+
+  it('builds an upgrade request with its probation, and keeps the upgrade options off other kinds', () => {
+    const spec = { positionals: ['ZONE'], options: ['--to', '--probation'], flags: ['--rollback-data', '--keep-snapshot'] };
+    const up = parseArgs(['app01', '--to', 'hostB', '--probation', '10m', '--rollback-data'], spec, U);
+    expect(runRequest(RunKind.RUN_KIND_UPGRADE, 'app01', up, U)).toMatchObject({ kind: RunKind.RUN_KIND_UPGRADE, targetHost: 'hostB', probationMs: 600_000, rollbackData: true, keepSnapshot: false });
+    expect(() => runRequest(RunKind.RUN_KIND_UPGRADE, 'app01', parseArgs(['app01', '--to', 'hostB'], spec, U), U)).toThrow(/upgrade needs --probation DURATION/);
+    expect(() => runRequest(RunKind.RUN_KIND_SWITCHOVER, 'app01', up, U)).toThrow(/only for upgrade/);
   });
 });
 

@@ -35,6 +35,7 @@ export const OPERATOR_COMMANDS: Record<string, CommandFn> = {
   restart: runCommand('restart'),
   freeze: freezeCommand(true),
   unfreeze: freezeCommand(false),
+  upgrade: runCommand('upgrade'),
   'declare-disaster': declareDisasterCommand,
   'confirm-down': confirmDownCommand,
   deltas: deltasCommand,
@@ -59,6 +60,8 @@ and --tls-dir DIR / --tls-name NAME for the operator certificate, or --insecure)
   restart ZONE                             halt and boot in place on its holder, then its checks
   freeze ZONE|--all [--reason TEXT]        no automatic run touches the zone(s) (maintenance)
   unfreeze ZONE|--all                      automation may act on the zone(s) again
+  upgrade ZONE --to HOST --probation DURATION [--rollback-data] [--keep-snapshot]
+                                           snapshot, switch over to the patched twin, watch, fall back on failure
   declare-disaster --site S                declare a site lost
   confirm-down HOST                        vouch that a host is down; its leases may move
   deltas ZONE --from A --to B              attach deltas for a host pair

@@ -23,7 +23,17 @@ export async function planFor(deps: ControlDeps, run: ProtoRunRequest | undefine
   const hosts = zone ? zone.twins.map((t) => t.host) : [];
   const locations = await readZoneLocations(deps.agents, hosts, signal);
   return planRequest(
-    { kind, zone: run.zone, target: run.targetHost, site: run.site, viaFile: run.viaFile },
+    {
+      kind,
+      zone: run.zone,
+      target: run.targetHost,
+      site: run.site,
+      viaFile: run.viaFile,
+      probationMs: run.probationMs,
+      rollbackData: run.rollbackData,
+      keepSnapshot: run.keepSnapshot,
+      nowMs: Date.now(),
+    },
     { inventory: deps.inventory, lease: deps.leases.get(run.zone), runningOn: runningHosts(locations, run.zone), unanswered: unansweredTwins(locations, hosts) },
   );
 }

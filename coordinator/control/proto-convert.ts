@@ -31,6 +31,7 @@ const KINDS: Record<RunKind, ProtoRunKind> = {
   'dr-switchover': ProtoRunKind.RUN_KIND_DR_SWITCHOVER,
   'dr-failover': ProtoRunKind.RUN_KIND_DR_FAILOVER,
   restart: ProtoRunKind.RUN_KIND_RESTART,
+  upgrade: ProtoRunKind.RUN_KIND_UPGRADE,
 };
 
 export function fromProtoRunKind(kind: ProtoRunKind): RunKind {

@@ -13,6 +13,7 @@ import { planMigrate } from '../runs/kinds/migrate.js';
 import { findZone } from '../runs/kinds/move-targets.js';
 import { planRestart } from '../runs/kinds/restart.js';
 import { planSwitchover } from '../runs/kinds/switchover.js';
+import { planUpgrade, upgradeSnapshotTag } from '../runs/kinds/upgrade.js';
 import { RunKind, type RunPlan } from '../runs/run-plan.js';
 
 export interface RunRequest {
@@ -23,6 +24,12 @@ export interface RunRequest {
   /** DR runs: the site to move to. */
   site?: string;
   viaFile?: string;
+  /** upgrade: the probation period, and what to do with the data snapshot. */
+  probationMs?: number;
+  rollbackData?: boolean;
+  keepSnapshot?: boolean;
+  /** When the request was planned (names an upgrade's snapshot). */
+  nowMs?: number;
 }
 
 export interface RunFacts {
@@ -123,5 +130,14 @@ export function planRequest(req: RunRequest, facts: RunFacts): RunPlan {
       return planDrFailover(inventory, zone.name, { source: holder, target });
     case RunKind.Restart:
       return planRestart(inventory, zone.name, { holder: holder! });
+    case RunKind.Upgrade:
+      return planUpgrade(inventory, zone.name, {
+        source: holder!,
+        target,
+        probationMs: req.probationMs ?? 0,
+        rollbackData: req.rollbackData ?? false,
+        keepSnapshot: req.keepSnapshot ?? false,
+        snapshotTag: upgradeSnapshotTag(req.nowMs ?? Date.now()),
+      });
   }
 }

@@ -200,6 +200,8 @@ const zone = fields({
     httpPath: matching(/^\/\S*$/, 'must be a URL path starting with "/"').optional(),
   }),
   storageGroup: text(),
+  /** A file on the zone's data volume (global-zone path) the application appends one line per write to: an upgrade's data rollback reports how many it discards. */
+  dataLog: solarisPath().optional(),
   fs: z
     .array(
       fields({

@@ -210,6 +210,12 @@ export interface Zone {
   service: ZoneService;
   /** The storage group holding the zone's application data (by name). */
   storageGroup: string;
+  /**
+   * A file on the zone's data volume, as the global zone of the holder sees it, to which
+   * the application appends one line per write (a journal, a record log). An upgrade's
+   * data rollback reports how many lines it discarded; absent: no count.
+   */
+  dataLog?: string;
   fs: ZoneFs[];
   /** 1 moves first in a site-wide DR run (priority waves), 5 last. */
   priority: number;

@@ -16,6 +16,7 @@ import type { Delta } from '../store/delta-store.js';
 import { deltasFromReply } from './agent-replies.js';
 import { auxOpId } from './op-ids.js';
 import type { PreflightCheck, StepArgs, ZoneStateName } from './step-catalog.js';
+import { dropSnapshot, probation, restoreData, snapshotData } from './upgrade-steps.js';
 
 export interface CoordinatorStepEnv {
   store: Store;
@@ -232,7 +233,7 @@ async function waitReplicaSynced(env: CoordinatorStepEnv, args: StepArgs['wait-r
   }
 }
 
-function probeRequest(zone: string, service: StepArgs['wait-healthy']['service'], c: HealthCheck) {
+export function probeRequest(zone: string, service: StepArgs['wait-healthy']['service'], c: HealthCheck) {
   const timeoutMs = c.timeoutMs;
   switch (c.kind) {
     case 'zone-state':
@@ -278,6 +279,10 @@ export interface CoordinatorCall {
   epoch: number | null;
 }
 
+function upgradeCall(env: CoordinatorStepEnv, call: CoordinatorCall) {
+  return { runId: env.actor.run ?? '', zone: call.zone, opId: call.opId, epoch: call.epoch };
+}
+
 export async function runCoordinatorStep(env: CoordinatorStepEnv, call: CoordinatorCall): Promise<CoordinatorResult> {
   const { zone } = call;
   const a = call.args as never;
@@ -304,6 +309,14 @@ export async function runCoordinatorStep(env: CoordinatorStepEnv, call: Coordina
       return waitReplicaSynced(env, a);
     case 'wait-healthy':
       return waitHealthy(env, zone, a);
+    case 'snapshot-data':
+      return snapshotData(env, upgradeCall(env, call), a);
+    case 'restore-data':
+      return restoreData(env, upgradeCall(env, call), a);
+    case 'drop-snapshot':
+      return dropSnapshot(env, upgradeCall(env, call), a);
+    case 'probation':
+      return probation(env, zone, a);
     default:
       throw new TwinzoneError('INTERNAL', `${call.name} is not a coordinator step`, { fields: { step: call.name } });
   }

@@ -26,7 +26,7 @@ import type { RunOutcome, RunProgressEvent } from './run-progress.js';
 import { undoChain, type RunPlan, type StepPlan } from './run-plan.js';
 import { isFinalRunState, type RunState } from './run-states.js';
 import { askAgent, agentRpcOf, executeStep, type StepOutcome } from './step-executor.js';
-import type { StepArgs, StepName } from './step-catalog.js';
+import { stepSpec, type StepArgs, type StepName } from './step-catalog.js';
 
 export interface DriverEnv {
   store: Store;
@@ -74,6 +74,11 @@ function errorJson(error: TwinzoneError, deltas: Delta[] | null): Record<string,
 
 function isDeltaStop(row: StepRecord): boolean {
   return (row.error as { fields?: { reason?: string } } | null)?.fields?.reason === 'attach-deltas';
+}
+
+function reportsOutcome(name: string): boolean {
+  const spec = stepSpec(name as StepName);
+  return spec?.side === 'coordinator' && spec.reportsOutcome === true;
 }
 
 function rowMessage(row: StepRecord): string {
@@ -172,7 +177,7 @@ export class RunDriver {
     const veto = await this.hooksBefore(this.plan.steps.length);
     if (veto) return this.vetoed(veto);
     await this.hooks('post-online');
-    const reason = `${this.plan.kind} of ${this.plan.zone} to ${this.plan.target} succeeded`;
+    const reason = `${this.plan.kind} of ${this.plan.zone} to ${this.plan.target} succeeded${this.reported(false)}`;
     await this.end('succeeded', reason);
     return this.result(false);
   }
@@ -265,7 +270,7 @@ export class RunDriver {
       return this.result(false);
     }
     const home = this.plan.source ? `${this.plan.zone} is back on ${this.plan.source}` : `nothing of ${this.plan.zone} is left on ${this.plan.target}`;
-    await this.end('rolled_back', `${cause}; every completed step was undone and ${home}`);
+    await this.end('rolled_back', `${cause}; every completed step was undone and ${home}${this.reported(true)}`);
     return this.result(false);
   }
 
@@ -419,6 +424,17 @@ export class RunDriver {
   }
 
   // ------------------------------------------------------------------ journal reading
+
+  /**
+   * The outcomes of steps whose catalogue entry reports them (an upgrade's probation, its
+   * data rollback), read back from the journal so a run resumed after a crash says the same.
+   */
+  private reported(undo: boolean): string {
+    const notes = this.env.journal
+      .progressAfter(this.runId, 0)
+      .events.flatMap((e) => (e.type === 'step-finished' && e.ok && e.undo === undo && reportsOutcome(e.name) ? [e.outcome] : []));
+    return notes.map((n) => `; ${n}`).join('');
+  }
 
   private doneIndexes(): number[] {
     return this.plan.steps.filter((s) => this.env.journal.rows(this.runId, s.index).forward.at(-1)?.status === 'succeeded').map((s) => s.index);

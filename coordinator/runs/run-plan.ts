@@ -12,6 +12,7 @@ export const RunKind = {
   DrSwitchover: 'dr-switchover',
   DrFailover: 'dr-failover',
   Restart: 'restart',
+  Upgrade: 'upgrade',
 } as const;
 export type RunKind = (typeof RunKind)[keyof typeof RunKind];
 

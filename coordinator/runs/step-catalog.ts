@@ -47,6 +47,11 @@ export const StepName = {
   WaitReplicaSynced: 'wait-replica-synced',
   CopyArchiveFile: 'copy-archive-file',
   WaitHealthy: 'wait-healthy',
+  // coordinator-side, upgrade (coordinator/runs/upgrade-steps.ts)
+  SnapshotData: 'snapshot-data',
+  RestoreData: 'restore-data',
+  Probation: 'probation',
+  DropSnapshot: 'drop-snapshot',
   // agent steps: zones
   ShutdownZone: 'shutdown-zone',
   HaltZone: 'halt-zone',
@@ -176,6 +181,18 @@ export interface StepArgs {
   'copy-archive-file': { sourceHost: string; sourceAddress: string; archivePath: string };
   /** RunProbe on host for each check until all pass, within timeoutMs (DESIGN: "wait for running and the application health checks"). */
   'wait-healthy': { host: string; service: ZoneService; checks: HealthCheck[]; timeoutMs: number };
+  /** zfs snapshot of each of the zone's datasets on host (the holder, its zone quiesced), recorded in run_artifacts. */
+  'snapshot-data': { host: string; snapshots: string[] };
+  /**
+   * The undo of snapshot-data, on the host that holds the pool again: with rollback,
+   * zfs rollback of each snapshot (counting the lines of countLinesOf it discards) before
+   * the zone boots there; then zfs destroy unless keep.
+   */
+  'restore-data': { host: string; snapshots: string[]; rollback: boolean; keep: boolean; countLinesOf: string | null };
+  /** RunProbe on host for each check at its interval for probationMs; fails when a check fails failureThreshold times in a row. */
+  probation: { host: string; service: ZoneService; checks: HealthCheck[]; probationMs: number };
+  /** After a good probation: zfs destroy of the snapshots on the new holder, unless keep. Never fails the run (it is past the commit). */
+  'drop-snapshot': { host: string; snapshots: string[]; keep: boolean };
   'shutdown-zone': { timeoutMs: number };
   'halt-zone': NoArgs;
   'boot-zone': { bootArgs: string[] };
@@ -283,7 +300,17 @@ export interface CoordinatorStepSpec<N extends StepName> extends StepSpecBase<N>
   side: 'coordinator';
   /** The read-only Agent RPCs the sequencer uses to carry it out (none for lease steps). */
   reads: readonly ReadRpc[];
+  /**
+   * Agent RPCs that change a host, made by the step itself under op ids derived from its
+   * own (auxOpId): the step records what they made in run_artifacts in the same breath.
+   */
+  changes?: readonly StepChangeRpc[];
+  /** Its outcome belongs in the run's final reason (a data rollback's count, a probation's verdict). */
+  reportsOutcome?: boolean;
 }
+
+/** The mutating RPCs coordinator steps make (every one state-idempotent by op id on the agent). */
+export type StepChangeRpc = 'SnapshotAction';
 
 export type StepSpec<N extends StepName> = AgentStepSpec<N, StepRpc> | CoordinatorStepSpec<N>;
 
@@ -379,6 +406,39 @@ export const STEP_CATALOG: { [N in StepName]: StepSpec<N> } = {
   'wait-healthy': coordinator({
     reads: ['RunProbe'],
     describe: (a, c) => `wait for ${c.zone} running on ${a.host} and its checks (${a.checks.map((k) => k.kind).join(', ')}) healthy, up to ${a.timeoutMs} ms`,
+    undo: none,
+  }),
+
+  'snapshot-data': coordinator({
+    reads: [],
+    changes: ['SnapshotAction'],
+    describe: (a) => `${a.host}: zfs snapshot ${a.snapshots.join(' ')} (the data as the quiesced zone left it)`,
+    // An upgrade's plan says whether to roll back and keep; by default the snapshot just goes.
+    undo: (a) => ({ name: StepName.RestoreData, args: { host: a.host, snapshots: a.snapshots, rollback: false, keep: false, countLinesOf: null } }),
+  }),
+  'restore-data': coordinator({
+    reads: [],
+    changes: ['SnapshotAction'],
+    reportsOutcome: true,
+    describe: (a) =>
+      [
+        a.rollback ? `${a.host}: zfs rollback ${a.snapshots.join(' ')} before the zone boots` : `${a.host}: the data stays as the new holder left it`,
+        a.keep ? 'snapshots kept' : `zfs destroy ${a.snapshots.join(' ')}`,
+      ].join(', '),
+    undo: none,
+  }),
+  probation: coordinator({
+    reads: ['RunProbe'],
+    reportsOutcome: true,
+    describe: (a, c) =>
+      `probation: ${c.zone} on ${a.host} stays healthy for ${a.probationMs} ms (${a.checks.map((k) => `${k.kind} every ${k.intervalMs} ms, ${k.failureThreshold} failures in a row fail it`).join('; ')})`,
+    undo: none,
+  }),
+  'drop-snapshot': coordinator({
+    reads: [],
+    changes: ['SnapshotAction'],
+    reportsOutcome: true,
+    describe: (a) => (a.keep ? `keep ${a.snapshots.join(' ')} (--keep-snapshot)` : `${a.host}: zfs destroy ${a.snapshots.join(' ')}`),
     undo: none,
   }),
 

@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import Database from 'better-sqlite3';
 import { TwinzoneError } from '../../shared/errors/twinzone-error.js';
+import { createArtifactStore, type ArtifactStore } from './artifact-store.js';
 import { createDeltaStore, type DeltaStore } from './delta-store.js';
 import { createDisasterStore, type DisasterStore } from './disaster-store.js';
 import { createEventStore, type EventStore } from './event-store.js';
@@ -32,6 +33,7 @@ export interface Store {
   readonly deltas: DeltaStore;
   readonly disasters: DisasterStore;
   readonly freezes: FreezeStore;
+  readonly artifacts: ArtifactStore;
   /**
    * Runs fn atomically. fn must be synchronous: better-sqlite3 commits when fn returns,
    * so an async fn would commit at its first await (STYLE §5, §13); a returned promise
@@ -83,6 +85,7 @@ export function openDatabase(file: string, options: OpenOptions = {}): Store {
       deltas: createDeltaStore(db),
       disasters: createDisasterStore(db),
       freezes: createFreezeStore(db),
+      artifacts: createArtifactStore(db),
       transaction: <T>(fn: () => T): T => db.transaction(fn).immediate(),
       schemaVersion: () => schemaVersion(db),
       close: () => db.close(),

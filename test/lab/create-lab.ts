@@ -134,11 +134,14 @@ async function prepareHost(env: SimEnv, progress: Progress): Promise<void> {
 async function installZoneCopy(env: SimEnv, zone: PresetZone, port: number, progress: Progress): Promise<void> {
   const host = readHostConfig(env);
   mkdirOwned(env, zone.dataMount, 0o755);
-  addVfstabEntry(env, {
-    special: `/dev/vx/dsk/${zone.dataGroup}/${zone.dataVolume}`,
-    fsckDevice: `/dev/vx/rdsk/${zone.dataGroup}/${zone.dataVolume}`,
-    mountPoint: zone.dataMount, fstype: 'vxfs', fsckPass: '3', atBoot: 'no', options: '-',
-  });
+  // A ZFS dataset mounts at its mountpoint property when the pool is imported: no vfstab line.
+  if (zone.dataKind !== 'zpool') {
+    addVfstabEntry(env, {
+      special: `/dev/vx/dsk/${zone.dataGroup}/${zone.dataVolume}`,
+      fsckDevice: `/dev/vx/rdsk/${zone.dataGroup}/${zone.dataVolume}`,
+      mountPoint: zone.dataMount, fstype: 'vxfs', fsckPass: '3', atBoot: 'no', options: '-',
+    });
+  }
   const script = hostPath(env, `/var/tmp/${zone.name}.cfg`);
   fs.writeFileSync(script, zonecfgScript(zone, host.interfaces[0]!));
   await sim(env, 'zonecfg', ['-z', zone.name, '-f', `/var/tmp/${zone.name}.cfg`], progress);
@@ -201,8 +204,11 @@ export async function createLab(dir: string, presetName = 'bc-dr', progress: Pro
     // Twins wait detached, so they cannot boot without an attach (the seed's steady state).
     for (const host of zone.twins) await sim(envOf(host), 'zoneadm', ['-z', zone.name, 'detach'], progress);
     const primary = envOf(zone.primary);
-    await sim(primary, 'vxdg', ['-t', 'import', zone.dataGroup], progress);
-    await sim(primary, 'mount', [zone.dataMount], progress);
+    if (zone.dataKind === 'zpool') await sim(primary, 'zpool', ['import', zone.dataGroup], progress);
+    else {
+      await sim(primary, 'vxdg', ['-t', 'import', zone.dataGroup], progress);
+      await sim(primary, 'mount', [zone.dataMount], progress);
+    }
     await sim(primary, 'zoneadm', ['-z', zone.name, 'boot'], progress);
     progress(`${zone.name}: running on ${zone.primary}, application on 127.0.0.1:${port}`);
   }

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import type { HealthCheckTiming, ZonePolicy } from '../../coordinator/inventory/inventory-schema.js';
-import { readAppConfig } from '../solsim/src/app/app-control.js';
+import { RECORD_FILE_NAME, readAppConfig } from '../solsim/src/app/app-control.js';
 import { readHostConfig } from '../solsim/src/state/host-config.js';
 import { readLabConfig, type LabConfig } from '../solsim/src/state/lab-config.js';
 import { LabError, labEnv } from './create-lab.js';
@@ -76,6 +76,8 @@ function zoneEntry(lab: string, config: LabConfig, preset: LabPreset, zone: Pres
     service: zone.app === false ? { address: zone.address.split('/')[0], port: 80, httpPath: '/' } : { address: '127.0.0.1', port: appPort(lab, zone), httpPath: '/' },
     storageGroup: zone.dataGroup,
     ...(zone.priority !== undefined && { priority: zone.priority }),
+    // The application's record log on the data volume: an upgrade's data rollback counts its lines.
+    ...(zone.app !== false && { dataLog: `${zone.dataMount}/${RECORD_FILE_NAME}` }),
     fs: [{ dir: '/data', special: zone.dataMount, type: 'lofs' }],
     twins,
     remaps,

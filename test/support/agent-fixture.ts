@@ -36,8 +36,8 @@ export interface AgentLab extends LabHandle {
   observed(): number;
 }
 
-export async function startAgentLab(dir: string): Promise<AgentLab> {
-  await createLab(dir, 'bc-dr');
+export async function startAgentLab(dir: string, preset = 'bc-dr'): Promise<AgentLab> {
+  await createLab(dir, preset);
   await labUp(dir);
   const clients = new Map<string, AgentClient>();
   const clientAs = (host: string, name: string): AgentClient => {
@@ -77,21 +77,31 @@ export async function startAgentLab(dir: string): Promise<AgentLab> {
   };
 }
 
+/** The fixture below on a lab of another (registered) preset. */
+export function agentTestOn(preset: string) {
+  return base.extend<{ lab: AgentLab }>({
+    // eslint-disable-next-line no-empty-pattern
+    lab: async ({ task }, use) => useAgentLab(task, use, preset),
+  });
+}
+
 export const agentTest = base.extend<{ lab: AgentLab }>({
   // eslint-disable-next-line no-empty-pattern
-  lab: async ({ task }, use) => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'twinzone-agents-'));
-    const lab = await startAgentLab(dir);
-    try {
-      await use(lab);
-    } finally {
-      if (task.result?.state === 'fail') {
-        await labAgentsDown(dir);
-        await stopLabAsync(dir);
-        console.error(`lab kept for inspection: ${dir} (agent logs in ${path.join(dir, 'logs')})`);
-      } else {
-        await destroyLab(dir);
-      }
-    }
-  },
+  lab: async ({ task }, use) => useAgentLab(task, use, 'bc-dr'),
 });
+
+async function useAgentLab(task: { result?: { state?: string } }, use: (lab: AgentLab) => Promise<void>, preset: string): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'twinzone-agents-'));
+  const lab = await startAgentLab(dir, preset);
+  try {
+    await use(lab);
+  } finally {
+    if (task.result?.state === 'fail') {
+      await labAgentsDown(dir);
+      await stopLabAsync(dir);
+      console.error(`lab kept for inspection: ${dir} (agent logs in ${path.join(dir, 'logs')})`);
+    } else {
+      await destroyLab(dir);
+    }
+  }
+}

@@ -15,7 +15,7 @@ import { LeaseManager } from '../../coordinator/leases/lease-manager.js';
 import type { RunProgressEvent } from '../../coordinator/runs/run-progress.js';
 import { Sequencer } from '../../coordinator/runs/sequencer.js';
 import { openDatabase, type Store } from '../../coordinator/store/open-database.js';
-import { writeLabInventory } from '../lab/inventory.js';
+import { writeLabInventory, type LabInventoryOptions } from '../lab/inventory.js';
 import { agentConfigPath } from '../lab/processes.js';
 import type { AgentLab } from './agent-fixture.js';
 import { LAB_COORDINATOR, labCredentials, labIdentity } from '../lab/lab-tls.js';
@@ -60,12 +60,16 @@ export interface LabCoordinatorOptions {
   /** Aborting it abandons runs in flight, as a killed coordinator would. */
   signal?: AbortSignal;
   leaseTtlMs?: number;
+  /** Probe timing for every check (the lab's default probes every 2 s, 3 failures in a row). */
+  healthCheck?: LabInventoryOptions['healthCheck'];
 }
 
 const log = createLogger({ name: 'coordinator', level: 'silent' });
 
 export function openLabCoordinator(labDir: string, opts: LabCoordinatorOptions = {}): LabCoordinator {
-  const inventory = loadInventory(writeLabInventory(labDir, { policy: { leaseTtlMs: opts.leaseTtlMs ?? 10_000, safetyMarginMs: 1_000 } }));
+  const inventory = loadInventory(
+    writeLabInventory(labDir, { policy: { leaseTtlMs: opts.leaseTtlMs ?? 10_000, safetyMarginMs: 1_000 }, ...(opts.healthCheck && { healthCheck: opts.healthCheck }) }),
+  );
   const store = openDatabase(path.join(labDir, 'coordinator.db'));
   seedCoordinatorStore(store, inventory, systemClock.nowMs());
   const leases = new LeaseManager({ store, clock: systemClock, log, marginMs: 1_000, graceMs: 2_000, zoneMarginMs: (zone) => inventory.zones.find((z) => z.name === zone)?.policy.safetyMarginMs });

@@ -9,7 +9,7 @@ import { jsonText } from '../render/json.js';
 import { formatTable } from '../render/table.js';
 import { kindFor, runRequest } from './run-kinds.js';
 
-export const PLAN_USAGE = 'twinzone plan KIND ZONE [--to HOST] [--site SITE] [--via-file PATH] [--json]';
+export const PLAN_USAGE = 'twinzone plan KIND ZONE [--to HOST] [--site SITE] [--via-file PATH] [--probation DURATION --rollback-data --keep-snapshot] [--json]';
 
 export function renderPlan(plan: PlanRunResponse): string {
   const table = formatTable(
@@ -25,7 +25,7 @@ export function renderPlan(plan: PlanRunResponse): string {
 }
 
 export async function planCommand(ctx: CliContext, argv: readonly string[]): Promise<number> {
-  const args = parseArgs(argv, { positionals: ['KIND', 'ZONE'], options: ['--to', '--site', '--via-file'] }, PLAN_USAGE);
+  const args = parseArgs(argv, { positionals: ['KIND', 'ZONE'], options: ['--to', '--site', '--via-file', '--probation'], flags: ['--rollback-data', '--keep-snapshot'] }, PLAN_USAGE);
   const [word, zone] = args.positionals as [string, string];
   const site = args.options['--site'];
   const plan = await ctx.control.planRun(runRequest(kindFor(word, site, PLAN_USAGE), zone, args, PLAN_USAGE));

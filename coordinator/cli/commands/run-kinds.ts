@@ -1,6 +1,7 @@
 // The run kinds as the CLI names them, and the RunRequest a command line makes.
 import { RunKind, RunRequest } from '../../../shared/gen/twinzone/v1/control.js';
 import { UsageError, type ParsedArgs } from '../cli-args.js';
+import { parseDurationArg } from '../duration-arg.js';
 
 export const KIND_WORDS: Record<string, RunKind> = {
   switchover: RunKind.RUN_KIND_SWITCHOVER,
@@ -10,6 +11,7 @@ export const KIND_WORDS: Record<string, RunKind> = {
   'dr-switchover': RunKind.RUN_KIND_DR_SWITCHOVER,
   'dr-failover': RunKind.RUN_KIND_DR_FAILOVER,
   restart: RunKind.RUN_KIND_RESTART,
+  upgrade: RunKind.RUN_KIND_UPGRADE,
 };
 
 /** `switchover --site S` and `failover --site S` are the DR forms (another site). */
@@ -26,5 +28,18 @@ export function runRequest(kind: RunKind, zone: string, args: ParsedArgs, usage:
   if (!dr && site) throw new UsageError(`--site is only for DR runs (dr-switchover, dr-failover); usage: ${usage}`);
   const viaFile = args.options['--via-file'] ?? '';
   if (viaFile && kind !== RunKind.RUN_KIND_MIGRATE) throw new UsageError(`--via-file is only for migrate; usage: ${usage}`);
-  return RunRequest.fromPartial({ kind, zone, targetHost: args.options['--to'] ?? '', site, viaFile });
+  return RunRequest.fromPartial({ kind, zone, targetHost: args.options['--to'] ?? '', site, viaFile, ...upgradeOptions(kind, args, usage) });
+}
+
+/** upgrade: --probation DURATION (required), --rollback-data, --keep-snapshot; refused on other kinds. */
+function upgradeOptions(kind: RunKind, args: ParsedArgs, usage: string): Partial<RunRequest> {
+  const probation = args.options['--probation'];
+  const rollbackData = args.flags.has('--rollback-data');
+  const keepSnapshot = args.flags.has('--keep-snapshot');
+  if (kind !== RunKind.RUN_KIND_UPGRADE) {
+    if (probation !== undefined || rollbackData || keepSnapshot) throw new UsageError(`--probation, --rollback-data and --keep-snapshot are only for upgrade; usage: ${usage}`);
+    return {};
+  }
+  if (probation === undefined) throw new UsageError(`upgrade needs --probation DURATION (how long the new holder must stay healthy, e.g. 10m); usage: ${usage}`);
+  return { probationMs: parseDurationArg('--probation', probation, usage), rollbackData, keepSnapshot };
 }

@@ -21,6 +21,7 @@ export const RUN_USAGES: Record<string, string> = {
   fallback: 'twinzone fallback ZONE [--to HOST] [--json]',
   dr: 'twinzone dr switchover|failover ZONE --site SITE [--to HOST] [--json]',
   restart: 'twinzone restart ZONE [--json]',
+  upgrade: 'twinzone upgrade ZONE --to HOST --probation DURATION [--rollback-data] [--keep-snapshot] [--json]',
 };
 
 export interface RunEnd {
@@ -63,12 +64,14 @@ export async function followRun(ctx: CliContext, events: AsyncIterable<RunProgre
   return { state: finalState, waiting: !finalState && waiting !== null };
 }
 
-export function runCommand(word: 'switchover' | 'failover' | 'migrate' | 'fallback' | 'dr' | 'restart') {
+export function runCommand(word: 'switchover' | 'failover' | 'migrate' | 'fallback' | 'dr' | 'restart' | 'upgrade') {
   const usage = RUN_USAGES[word]!;
   return async (ctx: CliContext, argv: readonly string[]): Promise<number> => {
     const positionals = word === 'dr' ? ['KIND', 'ZONE'] : ['ZONE'];
-    const options = word === 'migrate' ? ['--to', '--via-file'] : word === 'fallback' ? ['--to'] : word === 'restart' ? [] : ['--to', '--site'];
-    const args = parseArgs(argv, { positionals, options }, usage);
+    const options =
+      word === 'migrate' ? ['--to', '--via-file'] : word === 'fallback' ? ['--to'] : word === 'restart' ? [] : word === 'upgrade' ? ['--to', '--probation'] : ['--to', '--site'];
+    const flags = word === 'upgrade' ? ['--rollback-data', '--keep-snapshot'] : [];
+    const args = parseArgs(argv, { positionals, options, flags }, usage);
     let kind: RunKind;
     if (word === 'dr') {
       const sub = args.positionals[0]!;
@@ -78,7 +81,7 @@ export function runCommand(word: 'switchover' | 'failover' | 'migrate' | 'fallba
     } else {
       kind = kindFor(word, args.options['--site'], usage);
     }
-    if (word === 'migrate' && !args.options['--to']) throw new UsageError(`migrate needs --to HOST (the host the zone moves to); usage: ${usage}`);
+    if ((word === 'migrate' || word === 'upgrade') && !args.options['--to']) throw new UsageError(`${word} needs --to HOST (the host the zone moves to); usage: ${usage}`);
     const zone = args.positionals[args.positionals.length - 1]!;
     const end = await followRun(ctx, ctx.control.startRun(runRequest(kind, zone, args, usage)));
     // Waiting for an operator's acceptance is a refusal to go on unchecked, not a failure.

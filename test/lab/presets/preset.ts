@@ -45,7 +45,10 @@ export interface PresetZone {
   /** Where the zone's data volume is mounted in the global zone, and looped into the zone at /data. */
   dataMount: string;
   dataGroup: string;
+  /** A Veritas volume of dataGroup, or (dataKind zpool) a dataset of the pool dataGroup whose mountpoint is dataMount. */
   dataVolume: string;
+  /** Default vxdg. zpool: the data is a ZFS dataset, snapshots work (rolling upgrade). */
+  dataKind?: 'vxdg' | 'zpool';
   /** The host it runs on. */
   primary: string;
   /** Hosts holding an installed-then-detached copy (the zone's twins). */

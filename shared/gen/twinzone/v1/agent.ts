@@ -633,6 +633,8 @@ export interface SnapshotActionResponse {
   outcome: string;
   changed: boolean;
   commands: CommandRecord[];
+  /** ROLLBACK with count_lines_of: lines of that file before the rollback minus after it. */
+  discardedLines: number;
 }
 
 export interface ImportStorageRequest {
@@ -690,6 +692,12 @@ export interface SnapshotActionRequest {
   snapshot: string;
   /** For CLONE: the new dataset. */
   cloneTarget: string;
+  /**
+   * For ROLLBACK: a file on the dataset (absolute path in the global zone) to which the
+   * application appends one line per write; the reply says how many lines the rollback
+   * discarded (an upgrade's report of the data written during probation).
+   */
+  countLinesOf: string;
 }
 
 export interface QueryReplicationRequest {
@@ -6496,7 +6504,7 @@ export const UnmountFsResponse: MessageFns<UnmountFsResponse> = {
 };
 
 function createBaseSnapshotActionResponse(): SnapshotActionResponse {
-  return { outcome: "", changed: false, commands: [] };
+  return { outcome: "", changed: false, commands: [], discardedLines: 0 };
 }
 
 export const SnapshotActionResponse: MessageFns<SnapshotActionResponse> = {
@@ -6509,6 +6517,9 @@ export const SnapshotActionResponse: MessageFns<SnapshotActionResponse> = {
     }
     for (const v of message.commands) {
       CommandRecord.encode(v!, writer.uint32(26).fork()).join();
+    }
+    if (message.discardedLines !== 0) {
+      writer.uint32(32).uint64(message.discardedLines);
     }
     return writer;
   },
@@ -6550,6 +6561,14 @@ export const SnapshotActionResponse: MessageFns<SnapshotActionResponse> = {
             message.commands.push(CommandRecord.decode(reader, reader.uint32()));
             continue;
           }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.discardedLines = longToNumber(reader.uint64());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -6569,6 +6588,11 @@ export const SnapshotActionResponse: MessageFns<SnapshotActionResponse> = {
       commands: globalThis.Array.isArray(object?.commands)
         ? object.commands.map((e: any) => CommandRecord.fromJSON(e))
         : [],
+      discardedLines: isSet(object.discardedLines)
+        ? globalThis.Number(object.discardedLines)
+        : isSet(object.discarded_lines)
+        ? globalThis.Number(object.discarded_lines)
+        : 0,
     };
   },
 
@@ -6583,6 +6607,9 @@ export const SnapshotActionResponse: MessageFns<SnapshotActionResponse> = {
     if (message.commands?.length) {
       obj.commands = message.commands.map((e) => CommandRecord.toJSON(e));
     }
+    if (message.discardedLines !== 0) {
+      obj.discardedLines = Math.round(message.discardedLines);
+    }
     return obj;
   },
 
@@ -6594,6 +6621,7 @@ export const SnapshotActionResponse: MessageFns<SnapshotActionResponse> = {
     message.outcome = object.outcome ?? "";
     message.changed = object.changed ?? false;
     message.commands = object.commands?.map((e) => CommandRecord.fromPartial(e)) || [];
+    message.discardedLines = object.discardedLines ?? 0;
     return message;
   },
 };
@@ -7349,7 +7377,7 @@ export const ListMountsResponse: MessageFns<ListMountsResponse> = {
 };
 
 function createBaseSnapshotActionRequest(): SnapshotActionRequest {
-  return { mutation: undefined, verb: 0, snapshot: "", cloneTarget: "" };
+  return { mutation: undefined, verb: 0, snapshot: "", cloneTarget: "", countLinesOf: "" };
 }
 
 export const SnapshotActionRequest: MessageFns<SnapshotActionRequest> = {
@@ -7365,6 +7393,9 @@ export const SnapshotActionRequest: MessageFns<SnapshotActionRequest> = {
     }
     if (message.cloneTarget !== "") {
       writer.uint32(34).string(message.cloneTarget);
+    }
+    if (message.countLinesOf !== "") {
+      writer.uint32(42).string(message.countLinesOf);
     }
     return writer;
   },
@@ -7414,6 +7445,14 @@ export const SnapshotActionRequest: MessageFns<SnapshotActionRequest> = {
             message.cloneTarget = reader.string();
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.countLinesOf = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -7436,6 +7475,11 @@ export const SnapshotActionRequest: MessageFns<SnapshotActionRequest> = {
         : isSet(object.clone_target)
         ? globalThis.String(object.clone_target)
         : "",
+      countLinesOf: isSet(object.countLinesOf)
+        ? globalThis.String(object.countLinesOf)
+        : isSet(object.count_lines_of)
+        ? globalThis.String(object.count_lines_of)
+        : "",
     };
   },
 
@@ -7453,6 +7497,9 @@ export const SnapshotActionRequest: MessageFns<SnapshotActionRequest> = {
     if (message.cloneTarget !== "") {
       obj.cloneTarget = message.cloneTarget;
     }
+    if (message.countLinesOf !== "") {
+      obj.countLinesOf = message.countLinesOf;
+    }
     return obj;
   },
 
@@ -7467,6 +7514,7 @@ export const SnapshotActionRequest: MessageFns<SnapshotActionRequest> = {
     message.verb = object.verb ?? 0;
     message.snapshot = object.snapshot ?? "";
     message.cloneTarget = object.cloneTarget ?? "";
+    message.countLinesOf = object.countLinesOf ?? "";
     return message;
   },
 };
