@@ -2,8 +2,9 @@
 // data on the ZFS pool apppool): the success path (snapshot taken and destroyed, app01
 // on hostB, hostA's twin left detached), and a probation that fails because app01's
 // application dies on hostB: the run falls back to hostA, rolls the data back to the
-// snapshot before app01 boots there, and reports how many records it discarded. The
-// checker (I1, I2, I5) runs after each.
+// snapshot before app01 boots there, and reports how many records it discarded; and an
+// upgrade resumed after its coordinator went away during the probation. The checker
+// (I1, I2, I5) runs after each.
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'vitest';
@@ -24,7 +25,7 @@ const it = agentTestOn('rolling');
 
 /** A run of fifteen steps on a shared 2-core machine takes minutes when others load it. */
 const LAB_TIMEOUT_MS = 300_000;
-const quick = { shutdownTimeoutMs: 10_000, healthTimeoutMs: 30_000 };
+const quick = { shutdownTimeoutMs: 10_000, healthTimeoutMs: 120_000 };
 const storage = [
   { kind: 'zpool', name: 'apppool' },
   { kind: 'vxdg', name: 'dbdg' },
@@ -51,14 +52,20 @@ function poolSnapshots(lab: AgentLab): string[] {
   return Object.keys((readGroup(lab.dir, 'dc1', 'zpool', 'apppool')?.snapshots ?? {}) as Record<string, unknown>);
 }
 
-it('upgrades app01 to hostB: snapshot taken, probation passed, lease committed, snapshot destroyed, hostA left detached', async ({ lab }) => {
+/** A coordinator over the lab with app01 held by hostA and its deltas to hostB accepted, and an upgrade plan to hostB. */
+async function upgradeSetup(lab: AgentLab, upgrade: { probationMs: number; rollbackData: boolean }, signal?: AbortSignal) {
   await configureLabStorage(lab, storage);
-  const c = openLabCoordinator(lab.dir, { leaseTtlMs: 120_000 });
+  const c = openLabCoordinator(lab.dir, { leaseTtlMs: 120_000, ...(signal && { signal }) });
+  c.leases.grant('app01', 'hostA', { who: 'alice' });
+  await acceptDeltas(c, 'app01', 'hostA', 'hostB');
+  const tag = upgradeSnapshotTag(Date.now());
+  const plan = planUpgrade(c.inventory, 'app01', { source: 'hostA', target: 'hostB', ...upgrade, keepSnapshot: false, snapshotTag: tag, ...quick });
+  return { c, tag, plan };
+}
+
+it('upgrades app01 to hostB: snapshot taken, probation passed, lease committed, snapshot destroyed, hostA left detached', async ({ lab }) => {
+  const { c, tag, plan } = await upgradeSetup(lab, { probationMs: 4_000, rollbackData: false });
   try {
-    c.leases.grant('app01', 'hostA', { who: 'alice' });
-    await acceptDeltas(c, 'app01', 'hostA', 'hostB');
-    const tag = upgradeSnapshotTag(Date.now());
-    const plan = planUpgrade(c.inventory, 'app01', { source: 'hostA', target: 'hostB', probationMs: 4_000, rollbackData: false, keepSnapshot: false, snapshotTag: tag, ...quick });
     const run = c.sequencer.start(plan, 'alice');
     const [events, outcome] = await Promise.all([collectProgress(run.progress), run.done]);
     expect(outcome.state, outcome.reason ?? '').toBe('succeeded');
@@ -88,13 +95,8 @@ it('upgrades app01 to hostB: snapshot taken, probation passed, lease committed, 
 }, LAB_TIMEOUT_MS);
 
 it('falls back to hostA when app01 dies on hostB during probation, rolls the data back and reports the records discarded', async ({ lab }) => {
-  await configureLabStorage(lab, storage);
-  const c = openLabCoordinator(lab.dir, { leaseTtlMs: 120_000 });
+  const { c, tag, plan } = await upgradeSetup(lab, { probationMs: 120_000, rollbackData: true });
   try {
-    c.leases.grant('app01', 'hostA', { who: 'alice' });
-    await acceptDeltas(c, 'app01', 'hostA', 'hostB');
-    const tag = upgradeSnapshotTag(Date.now());
-    const plan = planUpgrade(c.inventory, 'app01', { source: 'hostA', target: 'hostB', probationMs: 120_000, rollbackData: true, keepSnapshot: false, snapshotTag: tag, ...quick });
     const run = c.sequencer.start(plan, 'alice');
     const events: RunProgressEvent[] = [];
     let writtenOnB = -1;
@@ -133,5 +135,34 @@ it('falls back to hostA when app01 dies on hostB during probation, rolls the dat
     expectCleanLab(lab);
   } finally {
     await c.close();
+  }
+}, LAB_TIMEOUT_MS);
+
+it('resumes an upgrade whose coordinator went away during the probation: the probation is watched again, then the commit and the snapshot end', async ({ lab }) => {
+  const abandon = new AbortController();
+  const { c: first, tag, plan } = await upgradeSetup(lab, { probationMs: 4_000, rollbackData: true }, abandon.signal);
+  const run = first.sequencer.start(plan, 'alice');
+  for await (const e of run.progress) if (e.type === 'waiting' && e.reason.startsWith('probation: watching')) break;
+  // The coordinator goes away mid-probation: the probation row stays `started`.
+  abandon.abort();
+  await run.done;
+  first.pool.closeAll();
+  first.store.close();
+
+  const second = openLabCoordinator(lab.dir, { leaseTtlMs: 120_000 });
+  try {
+    const inDoubt = second.store.runs.steps(run.runId).filter((s) => s.finishedAtMs === null);
+    expect(inDoubt.map((s) => s.name)).toEqual(['probation']);
+    const outcomes = await second.sequencer.resumeAll();
+    expect(outcomes).toEqual([expect.objectContaining({ runId: run.runId, state: 'succeeded' })]);
+    const rows = second.store.runs.steps(run.runId);
+    expect(rows.map((s) => [s.stepIndex, s.attempt, s.status])).toEqual(plan.steps.map((s) => [s.index, 1, 'succeeded']));
+    expect(rows.find((s) => s.name === 'probation')?.opId).toBe(inDoubt[0]!.opId);
+    expect(second.leases.get('app01')).toMatchObject({ state: 'held', holder: 'hostB', epoch: 2 });
+    expect(second.store.artifacts.ofRun(run.runId)).toEqual([expect.objectContaining({ kind: 'snapshot', name: `apppool/app01@${tag}`, removedAtMs: expect.any(Number) })]);
+    expect(poolSnapshots(lab)).toEqual([]);
+    expectCleanLab(lab);
+  } finally {
+    await second.close();
   }
 }, LAB_TIMEOUT_MS);

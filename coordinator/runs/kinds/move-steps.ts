@@ -129,6 +129,11 @@ export function sourceChecks(group: StorageGroup, host: string): PreflightCheck[
   ];
 }
 
+/** A planned move inside a site (switchover, upgrade): the live source, the target twin, and the attach deltas accepted for the pair. */
+export function plannedMoveChecks(zone: Zone, group: StorageGroup, source: string, target: string): PreflightCheck[] {
+  return [...sourceChecks(group, source), ...targetChecks(zone, group, target), { check: 'deltas-accepted', fromHost: source, toHost: target }];
+}
+
 export function resolvedMoveOptions(options: MoveOptions): Required<MoveOptions> {
   return {
     shutdownTimeoutMs: options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS,

@@ -12,7 +12,7 @@
 import type { Inventory } from '../../inventory/inventory-schema.js';
 import { draft, numberSteps, RunKind, type RunPlan } from '../run-plan.js';
 import { inSiteMove, requireSource } from './move-targets.js';
-import { attach, boot, preflight, quiesceSource, resolvedMoveOptions, sourceChecks, takeStorage, targetChecks, waitHealthy, type MoveOptions } from './move-steps.js';
+import { attach, boot, plannedMoveChecks, preflight, quiesceSource, resolvedMoveOptions, takeStorage, waitHealthy, type MoveOptions } from './move-steps.js';
 
 export interface SwitchoverOptions extends MoveOptions {
   /** The live twin's host (the lease holder). */
@@ -32,11 +32,7 @@ export function planSwitchover(inventory: Inventory, zoneName: string, options: 
     source,
     target,
     steps: numberSteps([
-      preflight(zone, [
-        ...sourceChecks(group, source),
-        ...targetChecks(zone, group, target),
-        { check: 'deltas-accepted', fromHost: source, toHost: target },
-      ]),
+      preflight(zone, plannedMoveChecks(zone, group, source, target)),
       draft(zone.name, 'reserve-lease', null, 'next', { target }),
       ...quiesceSource(zone, group, source, { shutdownTimeoutMs: o.shutdownTimeoutMs, epoch: 'current' }),
       ...takeStorage(zone, group, target, { clearForeignLock: false }),

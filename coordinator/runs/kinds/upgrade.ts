@@ -17,7 +17,7 @@ import type { Inventory, StorageGroup, Zone } from '../../inventory/inventory-sc
 import { draft, numberSteps, RunKind, type RunPlan } from '../run-plan.js';
 import { StepName } from '../step-catalog.js';
 import { inSiteMove, requireSource } from './move-targets.js';
-import { attach, boot, preflight, quiesceSource, resolvedMoveOptions, sourceChecks, takeStorage, targetChecks, waitHealthy, type MoveOptions } from './move-steps.js';
+import { attach, boot, plannedMoveChecks, preflight, quiesceSource, resolvedMoveOptions, takeStorage, waitHealthy, type MoveOptions } from './move-steps.js';
 
 export interface UpgradeOptions extends MoveOptions {
   /** The live twin's host (the lease holder). */
@@ -77,11 +77,7 @@ export function planUpgrade(inventory: Inventory, zoneName: string, options: Upg
     source,
     target,
     steps: numberSteps([
-      preflight(zone, [
-        ...sourceChecks(group, source),
-        ...targetChecks(zone, group, target),
-        { check: 'deltas-accepted', fromHost: source, toHost: target },
-      ]),
+      preflight(zone, plannedMoveChecks(zone, group, source, target)),
       draft(zone.name, 'reserve-lease', null, 'next', { target }),
       shutdown!,
       draft(zone.name, 'snapshot-data', null, 'current', { host: source, snapshots }, { undo: { name: StepName.RestoreData, args: restore } }),
