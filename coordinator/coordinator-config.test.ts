@@ -35,6 +35,7 @@ describe('coordinator configuration', () => {
       http: null,
       // Mutual TLS by default, with the identity in /etc/twinzone/tls (README "Security").
       tls: { insecure: false, location: { dir: '/etc/twinzone/tls', name: 'coordinator' } },
+      siteRuns: { concurrency: 4 },
       automation: { enabled: true, site: null },
     });
   });
