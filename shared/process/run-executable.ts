@@ -26,6 +26,17 @@ export interface ExecutableResult {
 
 export type ExecutableRunner = (run: ExecutableRun) => Promise<ExecutableResult>;
 
+/**
+ * The daemon's environment (PATH, locale, ...) with the run's variables on top. The
+ * daemon's own TWINZONE_* settings (TLS files, names) are left out: that prefix is the
+ * hook's contract, so a hook sees under it exactly the run's context and nothing else.
+ */
+export function hookEnvironment(inherited: NodeJS.ProcessEnv, vars: Record<string, string>): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(inherited)) if (v !== undefined && !k.startsWith('TWINZONE_')) env[k] = v;
+  return { ...env, ...vars };
+}
+
 export const runExecutable: ExecutableRunner = async (run) => {
   const [file, ...args] = run.argv;
   if (!file) throw new RangeError('runExecutable needs an argv with the executable first');
@@ -38,8 +49,8 @@ export const runExecutable: ExecutableRunner = async (run) => {
     timeout: run.timeoutMs,
     forceKillAfterDelay: KILL_GRACE_MS,
     cancelSignal: run.signal,
-    env: run.env,
-    extendEnv: true,
+    env: hookEnvironment(process.env, run.env),
+    extendEnv: false,
     stdin: 'ignore',
     encoding: 'utf8',
     stripFinalNewline: false,
