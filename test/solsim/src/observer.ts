@@ -16,6 +16,7 @@ export type ObservedEvent =
   | { type: 'mount'; special: string; mountPoint: string; fstype: string }
   | { type: 'umount'; special: string; mountPoint: string }
   | { type: 'replication'; group: string; action: string; state: string; lostRecords?: number; lagMs?: number }
+  | { type: 'clone'; group: string; site: string; action: string; state: string }
   | { type: 'host.crash' }
   | { type: 'host.boot' }
   | { type: 'note'; text: string };

@@ -5,7 +5,7 @@ import { zoneCommands } from './zone-commands.js';
 
 export const commandNames = [
   'zoneadm', 'zonecfg', 'zlogin', 'mount', 'umount', 'df', 'vxdg', 'zpool', 'zfs',
-  's8_p2v', 'showrev', 'uname', 'symrdf',
+  's8_p2v', 'showrev', 'uname', 'symrdf', 'symclone',
 ] as const;
 
 export const commands: Record<string, SimCommand> = {

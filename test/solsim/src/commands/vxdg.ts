@@ -10,7 +10,8 @@ import { readHostConfig } from '../state/host-config.js';
 import { deportGroup, importGroup, keyRegistered } from '../state/san-import.js';
 import type { GroupRecord } from '../state/san.js';
 import { hostSite, readGroup, readImports } from '../state/san.js';
-import { flag, getopt } from './storage-getopt.js';
+import { renameCloneDevices } from '../state/clones.js';
+import { flag, getopt, optArg, type Parsed } from './storage-getopt.js';
 
 const E = 'VxVM vxdg ERROR';
 
@@ -26,6 +27,10 @@ export const VXDG_MSG = {
   // UNVERIFIED: an SRDF R2 (write-disabled) device cannot take the import's header writes.
   writeDisabled: (dg: string) =>
     `${E} V-5-1-10978 Disk group ${dg}: import failed:\nDisk write failure (device is write-disabled)`,
+  // UNVERIFIED: a clone import under a name another disk group of the site already has.
+  nameTaken: (dg: string, name: string) => `${E} V-5-1-10978 Disk group ${dg}: import failed:\nDisk group ${name} already exists`,
+  // UNVERIFIED: an -o option this vxdg does not know.
+  badOption: (opt: string) => `${E} V-5-1-5613 Invalid option ${opt}`,
   // UNVERIFIED message id.
   noSuchGroup: (dg: string) => `${E} V-5-1-582 Disk group ${dg}: No such disk group`,
   // UNVERIFIED: deport refused while file systems on the group's volumes are mounted.
@@ -45,7 +50,7 @@ export const vxdg: SimCommand = (ctx) => {
   switch (verb) {
     case 'import':
       if (args.length !== 1) return usage(ctx);
-      return doImport(ctx, args[0]!, flag(p, 'C'), flag(p, 'f'));
+      return doImport(ctx, args[0]!, p);
     case 'deport':
       if (args.length === 0) return usage(ctx);
       return args.reduce((status, dg) => doDeport(ctx, dg) || status, 0);
@@ -61,15 +66,48 @@ function usage(ctx: SimContext): number {
   return 1;
 }
 
-function doImport(ctx: SimContext, dg: string, clear: boolean, force: boolean): number {
-  const outcome = importGroup(ctx.env, 'vxdg', dg, { clearLock: clear, forced: clear || force });
+/** The -o options of an import: useclonedev=on and updateid; anything else is refused. */
+function importOptions(p: Parsed): { useCloneDev: boolean; updateId: boolean } | { bad: string } {
+  let useCloneDev = false;
+  let updateId = false;
+  for (const o of (p.opts.get('o') ?? []).flatMap((v) => (v === true ? [] : v.split(',')))) {
+    if (o === 'useclonedev=on') useCloneDev = true;
+    else if (o === 'useclonedev=off') useCloneDev = false;
+    else if (o === 'updateid') updateId = true;
+    else if (o !== 'noreonline') return { bad: o };
+  }
+  return { useCloneDev, updateId };
+}
+
+let dgidCounter = 0;
+
+function doImport(ctx: SimContext, dg: string, p: Parsed): number {
+  const clear = flag(p, 'C');
+  const o = importOptions(p);
+  if ('bad' in o) {
+    ctx.err(VXDG_MSG.badOption(o.bad) + '\n');
+    return 1;
+  }
+  let name = dg;
+  if (o.useCloneDev) {
+    // The clone devices (symclone) carry DG's private region; -n renames them, updateid gives them their own dgid.
+    name = optArg(p, 'n') ?? dg;
+    dgidCounter += 1;
+    const newId = o.updateId ? `${Math.floor(Date.now() / 1000)}.${2048 + dgidCounter}.${readHostConfig(ctx.env).host}` : null;
+    const refusal = renameCloneDevices(ctx.env.lab, hostSite(ctx.env), dg, name, newId);
+    if (refusal) {
+      ctx.err((refusal === 'name-taken' ? VXDG_MSG.nameTaken(dg, name) : VXDG_MSG.notFound(dg)) + '\n');
+      return 1;
+    }
+  }
+  const outcome = importGroup(ctx.env, 'vxdg', name, { clearLock: clear, forced: clear || flag(p, 'f') });
   if (outcome.ok) return 0;
   const text = {
     'not-found': VXDG_MSG.notFound,
     'already-imported': VXDG_MSG.alreadyImported,
     'in-use': VXDG_MSG.inUse,
     'write-disabled': VXDG_MSG.writeDisabled,
-  }[outcome.reason](dg);
+  }[outcome.reason](name);
   ctx.err(text + '\n');
   return 1;
 }
