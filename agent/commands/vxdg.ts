@@ -22,6 +22,13 @@ export const vxdgArgs = {
     dg,
   ],
   deport: (dg: string): string[] => ['deport', dg],
+  /**
+   * A hardware clone's devices (TimeFinder/Clone) carry DG's private region: VxVM 5.0+
+   * imports them only with useclonedev=on, and under a new name with a new dgid
+   * (updateid) so they can never be taken for DG itself. -C: the private region says
+   * the production host holds it (the lock came over with the data).
+   */
+  importClone: (dg: string, newName: string): string[] => ['-C', '-n', newName, '-o', 'useclonedev=on', '-o', 'updateid', 'import', dg],
 };
 
 /**

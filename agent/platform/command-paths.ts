@@ -18,6 +18,7 @@ export const SOLARIS_COMMAND_PATHS: CommandPaths = {
   showrev: '/usr/bin/showrev',
   uname: '/usr/bin/uname',
   symrdf: '/usr/symcli/bin/symrdf',
+  symclone: '/usr/symcli/bin/symclone',
   pax: '/usr/bin/pax',
 };
 

@@ -9,7 +9,7 @@ import { trimOutput } from '../../shared/process/output-cap.js';
 
 export const COMMAND_NAMES = [
   'zoneadm', 'zonecfg', 'zlogin', 'mount', 'umount', 'df', 'vxdg', 'zpool', 'zfs',
-  's8_p2v', 'showrev', 'uname', 'symrdf', 'pax',
+  's8_p2v', 'showrev', 'uname', 'symrdf', 'symclone', 'pax',
 ] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 

@@ -6,6 +6,7 @@ import { AgentService } from '../../shared/gen/twinzone/v1/agent.js';
 import type { AgentRuntime } from '../agent-runtime.js';
 import { AGENT_ACCESS } from './agent-access.js';
 import { archiveHandlers } from './archive-handlers.js';
+import { drillHandlers } from './drill-handlers.js';
 import { hookHandlers } from './hook-handlers.js';
 import { hostHandlers } from './host-handlers.js';
 import { MutationGate } from './mutation-gate.js';
@@ -30,6 +31,7 @@ export function agentBinding(runtime: AgentRuntime): ServiceBinding {
       ...zoneHandlers(runtime, gate),
       ...storageHandlers(runtime, gate),
       ...archiveHandlers(runtime, gate),
+      ...drillHandlers(runtime, gate),
       ...probeHandlers(runtime),
       ...operationRecordHandlers(runtime),
       ...hookHandlers(runtime),

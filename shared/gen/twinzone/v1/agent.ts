@@ -246,6 +246,102 @@ export function replicationVerbToJSON(object: ReplicationVerb): string {
   }
 }
 
+export enum DrillVerb {
+  DRILL_VERB_UNSPECIFIED = 0,
+  /** DRILL_VERB_CLONE_REPLICA - symrdf query (the replica's state), symclone create -copy and activate. */
+  DRILL_VERB_CLONE_REPLICA = 1,
+  /** DRILL_VERB_IMPORT_CLONE - vxdg -C -n CLONE_GROUP -o useclonedev=on -o updateid import DISK_GROUP. */
+  DRILL_VERB_IMPORT_CLONE = 2,
+  /** DRILL_VERB_MOUNT_CLONE - mkdir and mount of each volume of the clone group at its drill mount point. */
+  DRILL_VERB_MOUNT_CLONE = 3,
+  /**
+   * DRILL_VERB_CREATE_ZONE - pax copy of SOURCE_ZONE's detached zonepath to ZONEPATH, zonecfg create -a, the new
+   * address and fs specials, attach (-F only with force_attach), s8_p2v for solaris8.
+   */
+  DRILL_VERB_CREATE_ZONE = 4,
+  DRILL_VERB_BOOT_ZONE = 5,
+  DRILL_VERB_HALT_ZONE = 6,
+  /** DRILL_VERB_REMOVE_ZONE - zoneadm uninstall -F, zonecfg delete -F, the zonepath copy removed. */
+  DRILL_VERB_REMOVE_ZONE = 7,
+  DRILL_VERB_UNMOUNT_CLONE = 8,
+  DRILL_VERB_DEPORT_CLONE = 9,
+  /** DRILL_VERB_TERMINATE_CLONE - symclone terminate. */
+  DRILL_VERB_TERMINATE_CLONE = 10,
+  UNRECOGNIZED = -1,
+}
+
+export function drillVerbFromJSON(object: any): DrillVerb {
+  switch (object) {
+    case 0:
+    case "DRILL_VERB_UNSPECIFIED":
+      return DrillVerb.DRILL_VERB_UNSPECIFIED;
+    case 1:
+    case "DRILL_VERB_CLONE_REPLICA":
+      return DrillVerb.DRILL_VERB_CLONE_REPLICA;
+    case 2:
+    case "DRILL_VERB_IMPORT_CLONE":
+      return DrillVerb.DRILL_VERB_IMPORT_CLONE;
+    case 3:
+    case "DRILL_VERB_MOUNT_CLONE":
+      return DrillVerb.DRILL_VERB_MOUNT_CLONE;
+    case 4:
+    case "DRILL_VERB_CREATE_ZONE":
+      return DrillVerb.DRILL_VERB_CREATE_ZONE;
+    case 5:
+    case "DRILL_VERB_BOOT_ZONE":
+      return DrillVerb.DRILL_VERB_BOOT_ZONE;
+    case 6:
+    case "DRILL_VERB_HALT_ZONE":
+      return DrillVerb.DRILL_VERB_HALT_ZONE;
+    case 7:
+    case "DRILL_VERB_REMOVE_ZONE":
+      return DrillVerb.DRILL_VERB_REMOVE_ZONE;
+    case 8:
+    case "DRILL_VERB_UNMOUNT_CLONE":
+      return DrillVerb.DRILL_VERB_UNMOUNT_CLONE;
+    case 9:
+    case "DRILL_VERB_DEPORT_CLONE":
+      return DrillVerb.DRILL_VERB_DEPORT_CLONE;
+    case 10:
+    case "DRILL_VERB_TERMINATE_CLONE":
+      return DrillVerb.DRILL_VERB_TERMINATE_CLONE;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return DrillVerb.UNRECOGNIZED;
+  }
+}
+
+export function drillVerbToJSON(object: DrillVerb): string {
+  switch (object) {
+    case DrillVerb.DRILL_VERB_UNSPECIFIED:
+      return "DRILL_VERB_UNSPECIFIED";
+    case DrillVerb.DRILL_VERB_CLONE_REPLICA:
+      return "DRILL_VERB_CLONE_REPLICA";
+    case DrillVerb.DRILL_VERB_IMPORT_CLONE:
+      return "DRILL_VERB_IMPORT_CLONE";
+    case DrillVerb.DRILL_VERB_MOUNT_CLONE:
+      return "DRILL_VERB_MOUNT_CLONE";
+    case DrillVerb.DRILL_VERB_CREATE_ZONE:
+      return "DRILL_VERB_CREATE_ZONE";
+    case DrillVerb.DRILL_VERB_BOOT_ZONE:
+      return "DRILL_VERB_BOOT_ZONE";
+    case DrillVerb.DRILL_VERB_HALT_ZONE:
+      return "DRILL_VERB_HALT_ZONE";
+    case DrillVerb.DRILL_VERB_REMOVE_ZONE:
+      return "DRILL_VERB_REMOVE_ZONE";
+    case DrillVerb.DRILL_VERB_UNMOUNT_CLONE:
+      return "DRILL_VERB_UNMOUNT_CLONE";
+    case DrillVerb.DRILL_VERB_DEPORT_CLONE:
+      return "DRILL_VERB_DEPORT_CLONE";
+    case DrillVerb.DRILL_VERB_TERMINATE_CLONE:
+      return "DRILL_VERB_TERMINATE_CLONE";
+    case DrillVerb.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 export interface GetHostFactsRequest {
   /** Absolute paths whose free space to report (`df -k`). */
   dfPaths: string[];
@@ -1025,6 +1121,56 @@ export interface RunHookResponse {
   durationMs: number;
   /** The executable as resolved under hooksDir. */
   path: string;
+}
+
+export interface DrillVolume {
+  name: string;
+  fstype: string;
+  /** Where the drill mounts it (global zone path). */
+  mountPoint: string;
+}
+
+export interface DrillFsRemap {
+  /** A production mount point (prefix of an fs resource's special) ... */
+  from: string;
+  /** ... and the drill mount point that replaces it. */
+  to: string;
+}
+
+export interface DrillActionRequest {
+  /** zone: the drill zone's name. */
+  mutation: Mutation | undefined;
+  verb: DrillVerb;
+  /** The DR twin the drill copies (read only, never changed). */
+  sourceZone: string;
+  rdfGroup: string;
+  /** The production disk group whose clone devices are imported (read only). */
+  diskGroup: string;
+  /** The name the clone is imported under. */
+  cloneGroup: string;
+  volumes: DrillVolume[];
+  zonepath: string;
+  /** The drill zone's net address (CIDR) and, if set, its interface. */
+  address: string;
+  physical: string;
+  fsRemaps: DrillFsRemap[];
+  forceAttach: boolean;
+  /** Zones and disk groups the drill must never act on (the inventory's). */
+  protectedZones: string[];
+  protectedGroups: string[];
+}
+
+export interface DrillActionResponse {
+  outcome: string;
+  changed: boolean;
+  commands: CommandRecord[];
+  /** CLONE_REPLICA: the RDF pair as symrdf query showed it before the clone. */
+  pairState: string;
+  r2InvalidTracks: number;
+  /** CLONE_REPLICA: the clone's point in time (ms since the epoch) when the array says it; 0 if not. */
+  pointInTimeMs: number;
+  /** CREATE_ZONE: the attach refused over these software deltas (nothing attached). */
+  deltas: AttachDeltas | undefined;
 }
 
 function createBaseGetHostFactsRequest(): GetHostFactsRequest {
@@ -11968,6 +12114,713 @@ export const RunHookResponse: MessageFns<RunHookResponse> = {
   },
 };
 
+function createBaseDrillVolume(): DrillVolume {
+  return { name: "", fstype: "", mountPoint: "" };
+}
+
+export const DrillVolume: MessageFns<DrillVolume> = {
+  encode(message: DrillVolume, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.fstype !== "") {
+      writer.uint32(18).string(message.fstype);
+    }
+    if (message.mountPoint !== "") {
+      writer.uint32(26).string(message.mountPoint);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DrillVolume {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDrillVolume();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.fstype = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.mountPoint = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DrillVolume {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      fstype: isSet(object.fstype) ? globalThis.String(object.fstype) : "",
+      mountPoint: isSet(object.mountPoint)
+        ? globalThis.String(object.mountPoint)
+        : isSet(object.mount_point)
+        ? globalThis.String(object.mount_point)
+        : "",
+    };
+  },
+
+  toJSON(message: DrillVolume): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.fstype !== "") {
+      obj.fstype = message.fstype;
+    }
+    if (message.mountPoint !== "") {
+      obj.mountPoint = message.mountPoint;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<DrillVolume>): DrillVolume {
+    return DrillVolume.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<DrillVolume>): DrillVolume {
+    const message = createBaseDrillVolume();
+    message.name = object.name ?? "";
+    message.fstype = object.fstype ?? "";
+    message.mountPoint = object.mountPoint ?? "";
+    return message;
+  },
+};
+
+function createBaseDrillFsRemap(): DrillFsRemap {
+  return { from: "", to: "" };
+}
+
+export const DrillFsRemap: MessageFns<DrillFsRemap> = {
+  encode(message: DrillFsRemap, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.from !== "") {
+      writer.uint32(10).string(message.from);
+    }
+    if (message.to !== "") {
+      writer.uint32(18).string(message.to);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DrillFsRemap {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDrillFsRemap();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.from = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.to = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DrillFsRemap {
+    return {
+      from: isSet(object.from) ? globalThis.String(object.from) : "",
+      to: isSet(object.to) ? globalThis.String(object.to) : "",
+    };
+  },
+
+  toJSON(message: DrillFsRemap): unknown {
+    const obj: any = {};
+    if (message.from !== "") {
+      obj.from = message.from;
+    }
+    if (message.to !== "") {
+      obj.to = message.to;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<DrillFsRemap>): DrillFsRemap {
+    return DrillFsRemap.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<DrillFsRemap>): DrillFsRemap {
+    const message = createBaseDrillFsRemap();
+    message.from = object.from ?? "";
+    message.to = object.to ?? "";
+    return message;
+  },
+};
+
+function createBaseDrillActionRequest(): DrillActionRequest {
+  return {
+    mutation: undefined,
+    verb: 0,
+    sourceZone: "",
+    rdfGroup: "",
+    diskGroup: "",
+    cloneGroup: "",
+    volumes: [],
+    zonepath: "",
+    address: "",
+    physical: "",
+    fsRemaps: [],
+    forceAttach: false,
+    protectedZones: [],
+    protectedGroups: [],
+  };
+}
+
+export const DrillActionRequest: MessageFns<DrillActionRequest> = {
+  encode(message: DrillActionRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.mutation !== undefined) {
+      Mutation.encode(message.mutation, writer.uint32(10).fork()).join();
+    }
+    if (message.verb !== 0) {
+      writer.uint32(16).int32(message.verb);
+    }
+    if (message.sourceZone !== "") {
+      writer.uint32(26).string(message.sourceZone);
+    }
+    if (message.rdfGroup !== "") {
+      writer.uint32(34).string(message.rdfGroup);
+    }
+    if (message.diskGroup !== "") {
+      writer.uint32(42).string(message.diskGroup);
+    }
+    if (message.cloneGroup !== "") {
+      writer.uint32(50).string(message.cloneGroup);
+    }
+    for (const v of message.volumes) {
+      DrillVolume.encode(v!, writer.uint32(58).fork()).join();
+    }
+    if (message.zonepath !== "") {
+      writer.uint32(66).string(message.zonepath);
+    }
+    if (message.address !== "") {
+      writer.uint32(74).string(message.address);
+    }
+    if (message.physical !== "") {
+      writer.uint32(82).string(message.physical);
+    }
+    for (const v of message.fsRemaps) {
+      DrillFsRemap.encode(v!, writer.uint32(90).fork()).join();
+    }
+    if (message.forceAttach !== false) {
+      writer.uint32(96).bool(message.forceAttach);
+    }
+    for (const v of message.protectedZones) {
+      writer.uint32(106).string(v!);
+    }
+    for (const v of message.protectedGroups) {
+      writer.uint32(114).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DrillActionRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDrillActionRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.mutation = Mutation.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.verb = reader.int32() as any;
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.sourceZone = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.rdfGroup = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.diskGroup = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.cloneGroup = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.volumes.push(DrillVolume.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.zonepath = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.address = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.physical = reader.string();
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.fsRemaps.push(DrillFsRemap.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 12: {
+            if (tag !== 96) {
+              break;
+            }
+
+            message.forceAttach = reader.bool();
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.protectedZones.push(reader.string());
+            continue;
+          }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.protectedGroups.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DrillActionRequest {
+    return {
+      mutation: isSet(object.mutation) ? Mutation.fromJSON(object.mutation) : undefined,
+      verb: isSet(object.verb) ? drillVerbFromJSON(object.verb) : 0,
+      sourceZone: isSet(object.sourceZone)
+        ? globalThis.String(object.sourceZone)
+        : isSet(object.source_zone)
+        ? globalThis.String(object.source_zone)
+        : "",
+      rdfGroup: isSet(object.rdfGroup)
+        ? globalThis.String(object.rdfGroup)
+        : isSet(object.rdf_group)
+        ? globalThis.String(object.rdf_group)
+        : "",
+      diskGroup: isSet(object.diskGroup)
+        ? globalThis.String(object.diskGroup)
+        : isSet(object.disk_group)
+        ? globalThis.String(object.disk_group)
+        : "",
+      cloneGroup: isSet(object.cloneGroup)
+        ? globalThis.String(object.cloneGroup)
+        : isSet(object.clone_group)
+        ? globalThis.String(object.clone_group)
+        : "",
+      volumes: globalThis.Array.isArray(object?.volumes)
+        ? object.volumes.map((e: any) => DrillVolume.fromJSON(e))
+        : [],
+      zonepath: isSet(object.zonepath) ? globalThis.String(object.zonepath) : "",
+      address: isSet(object.address) ? globalThis.String(object.address) : "",
+      physical: isSet(object.physical) ? globalThis.String(object.physical) : "",
+      fsRemaps: globalThis.Array.isArray(object?.fsRemaps)
+        ? object.fsRemaps.map((e: any) => DrillFsRemap.fromJSON(e))
+        : globalThis.Array.isArray(object?.fs_remaps)
+        ? object.fs_remaps.map((e: any) => DrillFsRemap.fromJSON(e))
+        : [],
+      forceAttach: isSet(object.forceAttach)
+        ? globalThis.Boolean(object.forceAttach)
+        : isSet(object.force_attach)
+        ? globalThis.Boolean(object.force_attach)
+        : false,
+      protectedZones: globalThis.Array.isArray(object?.protectedZones)
+        ? object.protectedZones.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.protected_zones)
+        ? object.protected_zones.map((e: any) => globalThis.String(e))
+        : [],
+      protectedGroups: globalThis.Array.isArray(object?.protectedGroups)
+        ? object.protectedGroups.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.protected_groups)
+        ? object.protected_groups.map((e: any) => globalThis.String(e))
+        : [],
+    };
+  },
+
+  toJSON(message: DrillActionRequest): unknown {
+    const obj: any = {};
+    if (message.mutation !== undefined) {
+      obj.mutation = Mutation.toJSON(message.mutation);
+    }
+    if (message.verb !== 0) {
+      obj.verb = drillVerbToJSON(message.verb);
+    }
+    if (message.sourceZone !== "") {
+      obj.sourceZone = message.sourceZone;
+    }
+    if (message.rdfGroup !== "") {
+      obj.rdfGroup = message.rdfGroup;
+    }
+    if (message.diskGroup !== "") {
+      obj.diskGroup = message.diskGroup;
+    }
+    if (message.cloneGroup !== "") {
+      obj.cloneGroup = message.cloneGroup;
+    }
+    if (message.volumes?.length) {
+      obj.volumes = message.volumes.map((e) => DrillVolume.toJSON(e));
+    }
+    if (message.zonepath !== "") {
+      obj.zonepath = message.zonepath;
+    }
+    if (message.address !== "") {
+      obj.address = message.address;
+    }
+    if (message.physical !== "") {
+      obj.physical = message.physical;
+    }
+    if (message.fsRemaps?.length) {
+      obj.fsRemaps = message.fsRemaps.map((e) => DrillFsRemap.toJSON(e));
+    }
+    if (message.forceAttach !== false) {
+      obj.forceAttach = message.forceAttach;
+    }
+    if (message.protectedZones?.length) {
+      obj.protectedZones = message.protectedZones;
+    }
+    if (message.protectedGroups?.length) {
+      obj.protectedGroups = message.protectedGroups;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<DrillActionRequest>): DrillActionRequest {
+    return DrillActionRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<DrillActionRequest>): DrillActionRequest {
+    const message = createBaseDrillActionRequest();
+    message.mutation = (object.mutation !== undefined && object.mutation !== null)
+      ? Mutation.fromPartial(object.mutation)
+      : undefined;
+    message.verb = object.verb ?? 0;
+    message.sourceZone = object.sourceZone ?? "";
+    message.rdfGroup = object.rdfGroup ?? "";
+    message.diskGroup = object.diskGroup ?? "";
+    message.cloneGroup = object.cloneGroup ?? "";
+    message.volumes = object.volumes?.map((e) => DrillVolume.fromPartial(e)) || [];
+    message.zonepath = object.zonepath ?? "";
+    message.address = object.address ?? "";
+    message.physical = object.physical ?? "";
+    message.fsRemaps = object.fsRemaps?.map((e) => DrillFsRemap.fromPartial(e)) || [];
+    message.forceAttach = object.forceAttach ?? false;
+    message.protectedZones = object.protectedZones?.map((e) => e) || [];
+    message.protectedGroups = object.protectedGroups?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseDrillActionResponse(): DrillActionResponse {
+  return {
+    outcome: "",
+    changed: false,
+    commands: [],
+    pairState: "",
+    r2InvalidTracks: 0,
+    pointInTimeMs: 0,
+    deltas: undefined,
+  };
+}
+
+export const DrillActionResponse: MessageFns<DrillActionResponse> = {
+  encode(message: DrillActionResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.outcome !== "") {
+      writer.uint32(10).string(message.outcome);
+    }
+    if (message.changed !== false) {
+      writer.uint32(16).bool(message.changed);
+    }
+    for (const v of message.commands) {
+      CommandRecord.encode(v!, writer.uint32(26).fork()).join();
+    }
+    if (message.pairState !== "") {
+      writer.uint32(34).string(message.pairState);
+    }
+    if (message.r2InvalidTracks !== 0) {
+      writer.uint32(40).uint64(message.r2InvalidTracks);
+    }
+    if (message.pointInTimeMs !== 0) {
+      writer.uint32(48).uint64(message.pointInTimeMs);
+    }
+    if (message.deltas !== undefined) {
+      AttachDeltas.encode(message.deltas, writer.uint32(58).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DrillActionResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDrillActionResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.outcome = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.changed = reader.bool();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.commands.push(CommandRecord.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.pairState = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.r2InvalidTracks = longToNumber(reader.uint64());
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.pointInTimeMs = longToNumber(reader.uint64());
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.deltas = AttachDeltas.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DrillActionResponse {
+    return {
+      outcome: isSet(object.outcome) ? globalThis.String(object.outcome) : "",
+      changed: isSet(object.changed) ? globalThis.Boolean(object.changed) : false,
+      commands: globalThis.Array.isArray(object?.commands)
+        ? object.commands.map((e: any) => CommandRecord.fromJSON(e))
+        : [],
+      pairState: isSet(object.pairState)
+        ? globalThis.String(object.pairState)
+        : isSet(object.pair_state)
+        ? globalThis.String(object.pair_state)
+        : "",
+      r2InvalidTracks: isSet(object.r2InvalidTracks)
+        ? globalThis.Number(object.r2InvalidTracks)
+        : isSet(object.r2_invalid_tracks)
+        ? globalThis.Number(object.r2_invalid_tracks)
+        : 0,
+      pointInTimeMs: isSet(object.pointInTimeMs)
+        ? globalThis.Number(object.pointInTimeMs)
+        : isSet(object.point_in_time_ms)
+        ? globalThis.Number(object.point_in_time_ms)
+        : 0,
+      deltas: isSet(object.deltas) ? AttachDeltas.fromJSON(object.deltas) : undefined,
+    };
+  },
+
+  toJSON(message: DrillActionResponse): unknown {
+    const obj: any = {};
+    if (message.outcome !== "") {
+      obj.outcome = message.outcome;
+    }
+    if (message.changed !== false) {
+      obj.changed = message.changed;
+    }
+    if (message.commands?.length) {
+      obj.commands = message.commands.map((e) => CommandRecord.toJSON(e));
+    }
+    if (message.pairState !== "") {
+      obj.pairState = message.pairState;
+    }
+    if (message.r2InvalidTracks !== 0) {
+      obj.r2InvalidTracks = Math.round(message.r2InvalidTracks);
+    }
+    if (message.pointInTimeMs !== 0) {
+      obj.pointInTimeMs = Math.round(message.pointInTimeMs);
+    }
+    if (message.deltas !== undefined) {
+      obj.deltas = AttachDeltas.toJSON(message.deltas);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<DrillActionResponse>): DrillActionResponse {
+    return DrillActionResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<DrillActionResponse>): DrillActionResponse {
+    const message = createBaseDrillActionResponse();
+    message.outcome = object.outcome ?? "";
+    message.changed = object.changed ?? false;
+    message.commands = object.commands?.map((e) => CommandRecord.fromPartial(e)) || [];
+    message.pairState = object.pairState ?? "";
+    message.r2InvalidTracks = object.r2InvalidTracks ?? 0;
+    message.pointInTimeMs = object.pointInTimeMs ?? 0;
+    message.deltas = (object.deltas !== undefined && object.deltas !== null)
+      ? AttachDeltas.fromPartial(object.deltas)
+      : undefined;
+    return message;
+  },
+};
+
 export type AgentService = typeof AgentService;
 export const AgentService = {
   /**
@@ -12388,6 +13241,27 @@ export const AgentService = {
     responseSerialize: (value: RunHookResponse): Buffer => Buffer.from(RunHookResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): RunHookResponse => RunHookResponse.decode(value),
   },
+  /**
+   * One step of a DR drill (README "DR drill") on the DR host, under the drill zone's name
+   * (mutation.zone) and never the production zone's: TimeFinder/Clone of the R2 devices
+   * (`symclone create -copy`, `activate`; the RDF pairs are left alone), import of the
+   * clone devices under the drill's disk group name (`vxdg -C -n DRILL -o useclonedev=on
+   * -o updateid import DG`), mounts, the drill zone made from the DR twin's detached
+   * zonepath (pax copy, `zonecfg create -a`, new address, fs specials on the drill
+   * mounts, attach, s8_p2v), boot, and the way back. Each verb does nothing when its goal
+   * already holds. A drill zone named like a protected (configured) zone, or a drill
+   * disk group named like a protected group, is refused (PERMISSION_DENIED) before any
+   * command.
+   */
+  drillAction: {
+    path: "/twinzone.v1.Agent/DrillAction" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: DrillActionRequest): Buffer => Buffer.from(DrillActionRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): DrillActionRequest => DrillActionRequest.decode(value),
+    responseSerialize: (value: DrillActionResponse): Buffer => Buffer.from(DrillActionResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): DrillActionResponse => DrillActionResponse.decode(value),
+  },
 } as const;
 
 export interface AgentServer extends UntypedServiceImplementation {
@@ -12519,6 +13393,19 @@ export interface AgentServer extends UntypedServiceImplementation {
    * only. Not idempotent: a hook runs each time it is asked.
    */
   runHook: handleUnaryCall<RunHookRequest, RunHookResponse>;
+  /**
+   * One step of a DR drill (README "DR drill") on the DR host, under the drill zone's name
+   * (mutation.zone) and never the production zone's: TimeFinder/Clone of the R2 devices
+   * (`symclone create -copy`, `activate`; the RDF pairs are left alone), import of the
+   * clone devices under the drill's disk group name (`vxdg -C -n DRILL -o useclonedev=on
+   * -o updateid import DG`), mounts, the drill zone made from the DR twin's detached
+   * zonepath (pax copy, `zonecfg create -a`, new address, fs specials on the drill
+   * mounts, attach, s8_p2v), boot, and the way back. Each verb does nothing when its goal
+   * already holds. A drill zone named like a protected (configured) zone, or a drill
+   * disk group named like a protected group, is refused (PERMISSION_DENIED) before any
+   * command.
+   */
+  drillAction: handleUnaryCall<DrillActionRequest, DrillActionResponse>;
 }
 
 export interface AgentClient extends Client {
@@ -13086,6 +13973,33 @@ export interface AgentClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: RunHookResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * One step of a DR drill (README "DR drill") on the DR host, under the drill zone's name
+   * (mutation.zone) and never the production zone's: TimeFinder/Clone of the R2 devices
+   * (`symclone create -copy`, `activate`; the RDF pairs are left alone), import of the
+   * clone devices under the drill's disk group name (`vxdg -C -n DRILL -o useclonedev=on
+   * -o updateid import DG`), mounts, the drill zone made from the DR twin's detached
+   * zonepath (pax copy, `zonecfg create -a`, new address, fs specials on the drill
+   * mounts, attach, s8_p2v), boot, and the way back. Each verb does nothing when its goal
+   * already holds. A drill zone named like a protected (configured) zone, or a drill
+   * disk group named like a protected group, is refused (PERMISSION_DENIED) before any
+   * command.
+   */
+  drillAction(
+    request: DrillActionRequest,
+    callback: (error: ServiceError | null, response: DrillActionResponse) => void,
+  ): ClientUnaryCall;
+  drillAction(
+    request: DrillActionRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: DrillActionResponse) => void,
+  ): ClientUnaryCall;
+  drillAction(
+    request: DrillActionRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: DrillActionResponse) => void,
   ): ClientUnaryCall;
 }
 

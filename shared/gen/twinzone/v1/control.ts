@@ -210,6 +210,10 @@ export interface RunRequest {
   cleanup: boolean;
   /** Why the run starts (automation records the decision here; operators may too). */
   reason: string;
+  /** For drill: the drill zone's name (default: ZONE-drill, or the inventory's drill.name). */
+  drillName: string;
+  /** For drill: leave the drill running; twinzone drill --cleanup removes it later. */
+  keep: boolean;
 }
 
 export interface PlannedCommand {
@@ -1497,6 +1501,8 @@ function createBaseRunRequest(): RunRequest {
     keepSnapshot: false,
     cleanup: false,
     reason: "",
+    drillName: "",
+    keep: false,
   };
 }
 
@@ -1531,6 +1537,12 @@ export const RunRequest: MessageFns<RunRequest> = {
     }
     if (message.reason !== "") {
       writer.uint32(82).string(message.reason);
+    }
+    if (message.drillName !== "") {
+      writer.uint32(90).string(message.drillName);
+    }
+    if (message.keep !== false) {
+      writer.uint32(96).bool(message.keep);
     }
     return writer;
   },
@@ -1628,6 +1640,22 @@ export const RunRequest: MessageFns<RunRequest> = {
             message.reason = reader.string();
             continue;
           }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.drillName = reader.string();
+            continue;
+          }
+          case 12: {
+            if (tag !== 96) {
+              break;
+            }
+
+            message.keep = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1672,6 +1700,12 @@ export const RunRequest: MessageFns<RunRequest> = {
         : false,
       cleanup: isSet(object.cleanup) ? globalThis.Boolean(object.cleanup) : false,
       reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+      drillName: isSet(object.drillName)
+        ? globalThis.String(object.drillName)
+        : isSet(object.drill_name)
+        ? globalThis.String(object.drill_name)
+        : "",
+      keep: isSet(object.keep) ? globalThis.Boolean(object.keep) : false,
     };
   },
 
@@ -1707,6 +1741,12 @@ export const RunRequest: MessageFns<RunRequest> = {
     if (message.reason !== "") {
       obj.reason = message.reason;
     }
+    if (message.drillName !== "") {
+      obj.drillName = message.drillName;
+    }
+    if (message.keep !== false) {
+      obj.keep = message.keep;
+    }
     return obj;
   },
 
@@ -1725,6 +1765,8 @@ export const RunRequest: MessageFns<RunRequest> = {
     message.keepSnapshot = object.keepSnapshot ?? false;
     message.cleanup = object.cleanup ?? false;
     message.reason = object.reason ?? "";
+    message.drillName = object.drillName ?? "";
+    message.keep = object.keep ?? false;
     return message;
   },
 };
