@@ -17,14 +17,14 @@ import {
   DeleteZoneConfigRequest, DeportStorageRequest, DetachZoneRequest, ExtractArchiveFileRequest, GetHostFactsRequest,
   GetOperationResultRequest, GetTransferProgressRequest, GetZoneRequest, HaltZoneRequest, ImportStorageRequest, ListMountsRequest, ListZonesRequest,
   MountFsRequest, PrepareZonepathRequest, PullArchiveFileRequest, PullZonepathRequest, QueryReplicationRequest, ReadyZoneRequest,
-  ReplicationActionRequest, RunHookRequest, RunProbeRequest, ShutdownZoneRequest, SnapshotActionRequest, UnmountFsRequest,
+  DrillActionRequest, ReplicationActionRequest, RunHookRequest, RunProbeRequest, ShutdownZoneRequest, SnapshotActionRequest, UnmountFsRequest,
   type AgentClient, type AttachZoneResponse, type BootZoneResponse, type ConvertZoneResponse,
   type CreateArchiveFileResponse, type CreateZoneFromDetachedResponse, type DeepPartial, type DeleteZoneConfigResponse,
   type DeportStorageResponse, type DetachZoneResponse, type ExtractArchiveFileResponse, type GetHostFactsResponse,
   type GetOperationResultResponse, type GetTransferProgressResponse, type GetZoneResponse, type HaltZoneResponse, type ImportStorageResponse,
   type ListMountsResponse, type ListZonesResponse, type MountFsResponse, type PrepareZonepathResponse,
   type PullArchiveFileResponse, type PullZonepathResponse, type QueryReplicationResponse, type ReadyZoneResponse, type ReplicationActionResponse,
-  type RunHookResponse, type RunProbeResponse, type ShutdownZoneResponse, type TransferGrant, type SnapshotActionResponse, type UnmountFsResponse,
+  type DrillActionResponse, type RunHookResponse, type RunProbeResponse, type ShutdownZoneResponse, type TransferGrant, type SnapshotActionResponse, type UnmountFsResponse,
 } from '../../shared/gen/twinzone/v1/agent.js';
 import type { Mutation } from '../../shared/gen/twinzone/v1/common.js';
 import { rawUnaryCall, type UnaryMethod } from '../../shared/grpc/unary-call.js';
@@ -192,6 +192,9 @@ export class AgentConnection {
   }
   unmountFs(req: MutatingReq<UnmountFsRequest>, o?: AgentCallOptions): Promise<UnmountFsResponse> {
     return this.call('UnmountFs', this.client.unmountFs, UnmountFsRequest.fromPartial(req), o);
+  }
+  drillAction(req: MutatingReq<DrillActionRequest>, o?: AgentCallOptions): Promise<DrillActionResponse> {
+    return this.call('DrillAction', this.client.drillAction, DrillActionRequest.fromPartial(req), o);
   }
   snapshotAction(req: MutatingReq<SnapshotActionRequest>, o?: AgentCallOptions): Promise<SnapshotActionResponse> {
     return this.call('SnapshotAction', this.client.snapshotAction, SnapshotActionRequest.fromPartial(req), o);

@@ -11,7 +11,7 @@ export const AGENT_RPCS = [
   'SnapshotAction', 'QueryReplication', 'ReplicationAction',
   'StreamZonepathOut', 'ReceiveZonepath', 'PullZonepath', 'CreateArchiveFile', 'ExtractArchiveFile',
   'StreamArchiveFileOut', 'PullArchiveFile', 'GetTransferProgress',
-  'RunProbe', 'GetOperationResult', 'RunHook',
+  'RunProbe', 'GetOperationResult', 'RunHook', 'DrillAction',
 ] as const;
 
 export type AgentRpc = (typeof AGENT_RPCS)[number];
@@ -62,6 +62,7 @@ export const RPC_RETRY = {
   GetOperationResult: 'read-only',
   // A hook runs each time it is asked: a lost answer is the hook's failure, never a second run.
   RunHook: 'never',
+  DrillAction: 'by-op-id',
 } as const satisfies Record<AgentRpc, RetryClass>;
 
 /**
@@ -132,6 +133,8 @@ export const RPC_DEADLINE = {
   RunProbe: 'probe',
   GetOperationResult: 'read',
   RunHook: 'hook',
+  // Its create-zone copies the twin's zonepath with pax.
+  DrillAction: 'archive',
 } as const satisfies Record<UnaryAgentRpc, DeadlineKind>;
 
 /**

@@ -8,6 +8,7 @@ import type { CliContext, CommandFn, Terminal } from './cli-context.js';
 import { confirmDownCommand } from './commands/confirm-down.js';
 import { declareDisasterCommand } from './commands/declare-disaster.js';
 import { deltasCommand } from './commands/deltas.js';
+import { drillCommand } from './commands/drill.js';
 import { eventsCommand } from './commands/events.js';
 import { freezeCommand } from './commands/freeze.js';
 import { historyCommand } from './commands/history.js';
@@ -36,6 +37,7 @@ export const OPERATOR_COMMANDS: Record<string, CommandFn> = {
   freeze: freezeCommand(true),
   unfreeze: freezeCommand(false),
   upgrade: runCommand('upgrade'),
+  drill: drillCommand,
   'declare-disaster': declareDisasterCommand,
   'confirm-down': confirmDownCommand,
   deltas: deltasCommand,
@@ -62,6 +64,8 @@ and --tls-dir DIR / --tls-name NAME for the operator certificate, or --insecure)
   unfreeze ZONE|--all                      automation may act on the zone(s) again
   upgrade ZONE --to HOST --probation DURATION [--rollback-data] [--keep-snapshot]
                                            snapshot, switch over to the patched twin, watch, fall back on failure
+  drill ZONE --site S [--name N] [--keep]  DR drill: boot a copy from a clone of the replica, check, report, clean up
+  drill --cleanup [ZONE]                   take apart a drill left behind (--keep, or a crash)
   declare-disaster --site S                declare a site lost
   confirm-down HOST                        vouch that a host is down; its leases may move
   deltas ZONE --from A --to B              attach deltas for a host pair

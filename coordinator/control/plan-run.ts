@@ -7,7 +7,9 @@ import type { CommandRecord } from '../../shared/errors/twinzone-error.js';
 import { isTwinzoneError, TwinzoneError } from '../../shared/errors/twinzone-error.js';
 import type { PlannedCommand, PlanRunResponse, RunRequest as ProtoRunRequest } from '../../shared/gen/twinzone/v1/control.js';
 import type { AgentConnection } from '../agents/agent-client.js';
+import { drillArtifacts } from '../runs/kinds/drill.js';
 import { COORDINATOR } from '../runs/plan-table.js';
+import { RunKind } from '../runs/run-plan.js';
 import type { RunPlan, StepPlan } from '../runs/run-plan.js';
 import { buildAgentCall, type AgentCall, type StepRpc } from '../runs/step-catalog.js';
 import type { ControlDeps } from './control-deps.js';
@@ -16,9 +18,11 @@ import { planRequest } from './run-request.js';
 import { readZoneLocations, runningHosts, unansweredTwins } from './zone-locations.js';
 
 /** The request as the domain reads it, the plan built from the lease and the agents' view. */
-export async function planFor(deps: ControlDeps, run: ProtoRunRequest | undefined, signal?: AbortSignal): Promise<RunPlan> {
-  if (!run) throw new TwinzoneError('INVALID_ARGUMENT', 'the request carries no run', { fields: { field: 'run' } });
+export async function planFor(deps: ControlDeps, request: ProtoRunRequest | undefined, signal?: AbortSignal): Promise<RunPlan> {
+  if (!request) throw new TwinzoneError('INVALID_ARGUMENT', 'the request carries no run', { fields: { field: 'run' } });
+  let run = request;
   const kind = fromProtoRunKind(run.kind);
+  if (kind === RunKind.Drill && run.cleanup && run.zone === '') run = { ...run, zone: zoneWithDrillLeft(deps) };
   const zone = deps.inventory.zones.find((z) => z.name === run.zone);
   const hosts = zone ? zone.twins.map((t) => t.host) : [];
   const locations = await readZoneLocations(deps.agents, hosts, signal);
@@ -33,8 +37,28 @@ export async function planFor(deps: ControlDeps, run: ProtoRunRequest | undefine
       rollbackData: run.rollbackData,
       keepSnapshot: run.keepSnapshot,
       nowMs: Date.now(),
+      drillName: run.drillName,
+      keep: run.keep,
+      cleanup: run.cleanup,
     },
-    { inventory: deps.inventory, lease: deps.leases.get(run.zone), runningOn: runningHosts(locations, run.zone), unanswered: unansweredTwins(locations, hosts) },
+    {
+      inventory: deps.inventory,
+      lease: deps.leases.get(run.zone),
+      runningOn: runningHosts(locations, run.zone),
+      unanswered: unansweredTwins(locations, hosts),
+      ...(kind === RunKind.Drill && { artifacts: deps.store.artifacts.live(run.zone) }),
+    },
+  );
+}
+
+/** `twinzone drill --cleanup` without a zone: the one zone with a drill left behind. */
+function zoneWithDrillLeft(deps: ControlDeps): string {
+  const zones = deps.inventory.zones.map((z) => z.name).filter((z) => drillArtifacts(deps.store.artifacts.live(z)).length > 0);
+  if (zones.length === 1) return zones[0]!;
+  throw new TwinzoneError(
+    zones.length === 0 ? 'PRECONDITION_FAILED' : 'INVALID_ARGUMENT',
+    zones.length === 0 ? 'no drill is left behind (nothing in run_artifacts); there is nothing to clean up' : `drills of ${zones.join(', ')} are left behind; name one: twinzone drill --cleanup ZONE`,
+    { fields: { field: 'zone' } },
   );
 }
 

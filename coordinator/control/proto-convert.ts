@@ -32,6 +32,7 @@ const KINDS: Record<RunKind, ProtoRunKind> = {
   'dr-failover': ProtoRunKind.RUN_KIND_DR_FAILOVER,
   restart: ProtoRunKind.RUN_KIND_RESTART,
   upgrade: ProtoRunKind.RUN_KIND_UPGRADE,
+  drill: ProtoRunKind.RUN_KIND_DRILL,
 };
 
 export function fromProtoRunKind(kind: ProtoRunKind): RunKind {

@@ -5,6 +5,8 @@
 import { TwinzoneError } from '../../shared/errors/twinzone-error.js';
 import type { Inventory, Twin, Zone } from '../inventory/inventory-schema.js';
 import type { Lease } from '../leases/lease-rules.js';
+import type { Artifact } from '../store/artifact-store.js';
+import { planDrill, planDrillCleanup } from '../runs/kinds/drill.js';
 import { planDrFailover } from '../runs/kinds/dr-failover.js';
 import { planDrSwitchover } from '../runs/kinds/dr-switchover.js';
 import { planFailover } from '../runs/kinds/failover.js';
@@ -30,6 +32,10 @@ export interface RunRequest {
   keepSnapshot?: boolean;
   /** When the request was planned (names an upgrade's snapshot). */
   nowMs?: number;
+  /** drill: the drill zone's name, leave it running, or take a drill left behind apart. */
+  drillName?: string;
+  keep?: boolean;
+  cleanup?: boolean;
 }
 
 export interface RunFacts {
@@ -39,6 +45,8 @@ export interface RunFacts {
   runningOn: readonly string[];
   /** Twin hosts whose zone list is unknown (no answer, or output not readable whole) → why. */
   unanswered: ReadonlyMap<string, string>;
+  /** The zone's live run_artifacts (a drill's leftovers); only drills read them. */
+  artifacts?: readonly Artifact[];
 }
 
 const CROSS_SITE: readonly RunKind[] = [RunKind.DrSwitchover, RunKind.DrFailover];
@@ -106,6 +114,13 @@ function requireSource(kind: RunKind, zone: string, source: string | null): stri
 export function planRequest(req: RunRequest, facts: RunFacts): RunPlan {
   const { inventory } = facts;
   const zone = findZone(inventory, req.zone);
+  if (req.kind === RunKind.Drill) {
+    // A drill runs beside production wherever it is (live, or nowhere): the holder only says whose accepted deltas apply.
+    if (req.cleanup) return planDrillCleanup(zone.name, facts.artifacts ?? []);
+    if (!req.site) throw new TwinzoneError('INVALID_ARGUMENT', `a drill needs --site SITE (the DR site whose replica is drilled)`, { fields: { field: 'site' } });
+    const holder = facts.lease?.holder && facts.lease.state !== 'free' ? facts.lease.holder : (facts.runningOn[0] ?? null);
+    return planDrill(inventory, zone.name, { site: req.site, name: req.drillName, keep: req.keep ?? false, holder, leftBehind: facts.artifacts ?? [] });
+  }
   const holder = currentHolder(zone.name, facts);
   if (req.site !== undefined && req.site !== '' && !inventory.sites.some((s) => s.name === req.site)) {
     throw new TwinzoneError('INVALID_ARGUMENT', `site ${req.site} is not in the inventory; its sites are ${inventory.sites.map((s) => s.name).join(', ')}`, { fields: { field: 'site' } });

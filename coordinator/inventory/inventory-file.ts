@@ -221,6 +221,15 @@ const zone = fields({
   policy: PolicyLayer.optional(),
   /** Run hooks of this zone (README "Hooks"), after its site's. */
   hooks: HooksFile,
+  /** The DR drill's copy (README "DR drill"): its own address (CIDR), and optionally its zone name and interface. */
+  drill: fields({
+    address: checkedText(ipWithPrefixProblem),
+    name: checkedText((n) => {
+      const problem = zoneNameProblem(n);
+      return problem === null ? null : describeZoneNameProblem(n, problem);
+    }).optional(),
+    interface: matching(INTERFACE, hint.interface).optional(),
+  }).optional(),
 });
 
 export const InventoryFile = fields({

@@ -225,6 +225,14 @@ export interface Zone {
   policy: ZonePolicy;
   /** This zone's own run hooks; its site's run before them (coordinator/hooks/run-hooks.ts). */
   hooks: Hook[];
+  /** The DR drill's copy: its address (CIDR), zone name (default <zone>-drill) and interface (default the DR twin's). */
+  drill?: ZoneDrill;
+}
+
+export interface ZoneDrill {
+  address: string;
+  name?: string;
+  interface?: string;
 }
 
 export interface Inventory {

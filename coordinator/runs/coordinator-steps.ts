@@ -16,6 +16,8 @@ import type { Delta } from '../store/delta-store.js';
 import { deltasFromReply } from './agent-replies.js';
 import { auxOpId } from './op-ids.js';
 import type { PreflightCheck, StepArgs, ZoneStateName } from './step-catalog.js';
+import { runDrillStep } from './drill-steps.js';
+import type { DrillSpec } from './drill-spec.js';
 import { dropSnapshot, probation, restoreData, snapshotData } from './upgrade-steps.js';
 
 export interface CoordinatorStepEnv {
@@ -248,7 +250,7 @@ export function probeRequest(zone: string, service: StepArgs['wait-healthy']['se
 }
 
 /** DESIGN: "wait for running and the application health checks", each probed by the target's agent (RunProbe). */
-async function waitHealthy(env: CoordinatorStepEnv, zone: string, args: StepArgs['wait-healthy']): Promise<CoordinatorResult> {
+export async function waitHealthy(env: CoordinatorStepEnv, zone: string, args: StepArgs['wait-healthy']): Promise<CoordinatorResult> {
   const until = performance.now() + args.timeoutMs;
   const interval = Math.min(1_000, ...args.checks.map((c) => c.intervalMs));
   // A twin just booted is usually healthy within moments: retry soon, then back off to the
@@ -318,6 +320,7 @@ export async function runCoordinatorStep(env: CoordinatorStepEnv, call: Coordina
     case 'probation':
       return probation(env, zone, a);
     default:
+      if (call.name.startsWith('drill-')) return runDrillStep(env, upgradeCall(env, call), call.name, a as DrillSpec);
       throw new TwinzoneError('INTERNAL', `${call.name} is not a coordinator step`, { fields: { step: call.name } });
   }
 }

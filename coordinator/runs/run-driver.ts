@@ -23,7 +23,7 @@ import { deltasText, type CoordinatorStepEnv } from './coordinator-steps.js';
 import { isUndoOpId, stepOpId, type Direction } from './op-ids.js';
 import { JournalEvent, type BlockedDirection, type RunJournal } from './run-journal.js';
 import type { RunOutcome, RunProgressEvent } from './run-progress.js';
-import { undoChain, type RunPlan, type StepPlan } from './run-plan.js';
+import { RunKind, undoChain, type RunPlan, type StepPlan } from './run-plan.js';
 import { isFinalRunState, type RunState } from './run-states.js';
 import { askAgent, agentRpcOf, executeStep, type StepOutcome } from './step-executor.js';
 import { stepSpec, type StepArgs, type StepName } from './step-catalog.js';
@@ -195,6 +195,8 @@ export class RunDriver {
   }
 
   private async hooks(point: HookPoint, state?: RunState): Promise<HookRecord | null> {
+    // A drill's copy is not the zone going online anywhere: the zone's hooks (DNS, pager) are not for it.
+    if (this.plan.kind === RunKind.Drill) return null;
     const veto = await callHooks(this.hookEnv(), { runId: this.runId, plan: this.plan, point, ...(state && { state }) });
     this.checkpoint();
     return veto;

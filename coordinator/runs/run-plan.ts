@@ -13,6 +13,7 @@ export const RunKind = {
   DrFailover: 'dr-failover',
   Restart: 'restart',
   Upgrade: 'upgrade',
+  Drill: 'drill',
 } as const;
 export type RunKind = (typeof RunKind)[keyof typeof RunKind];
 

@@ -33,6 +33,7 @@ import type {
 } from '../../shared/gen/twinzone/v1/agent.js';
 import type { Mutation } from '../../shared/gen/twinzone/v1/common.js';
 import type { HealthCheck, LeaseLossPolicy, StorageKind, ZoneService } from '../inventory/inventory-schema.js';
+import type { DrillSpec } from './drill-spec.js';
 
 export const StepName = {
   // coordinator-side
@@ -52,6 +53,19 @@ export const StepName = {
   RestoreData: 'restore-data',
   Probation: 'probation',
   DropSnapshot: 'drop-snapshot',
+  // coordinator-side, DR drill (coordinator/runs/drill-steps.ts)
+  DrillPreflight: 'drill-preflight',
+  DrillClone: 'drill-clone',
+  DrillImport: 'drill-import',
+  DrillMount: 'drill-mount',
+  DrillCreateZone: 'drill-create-zone',
+  DrillBoot: 'drill-boot',
+  DrillChecks: 'drill-checks',
+  DrillHalt: 'drill-halt',
+  DrillRemoveZone: 'drill-remove-zone',
+  DrillUnmount: 'drill-unmount',
+  DrillDeport: 'drill-deport',
+  DrillTerminate: 'drill-terminate',
   // agent steps: zones
   ShutdownZone: 'shutdown-zone',
   HaltZone: 'halt-zone',
@@ -193,6 +207,19 @@ export interface StepArgs {
   probation: { host: string; service: ZoneService; checks: HealthCheck[]; probationMs: number };
   /** After a good probation: zfs destroy of the snapshots on the new holder, unless keep. Never fails the run (it is past the commit). */
   'drop-snapshot': { host: string; snapshots: string[]; keep: boolean };
+  /** The DR drill's steps (drill-steps.ts): each a DrillAction on the DR host under the drill zone's name. */
+  'drill-preflight': DrillSpec;
+  'drill-clone': DrillSpec;
+  'drill-import': DrillSpec;
+  'drill-mount': DrillSpec;
+  'drill-create-zone': DrillSpec;
+  'drill-boot': DrillSpec;
+  'drill-checks': DrillSpec;
+  'drill-halt': DrillSpec;
+  'drill-remove-zone': DrillSpec;
+  'drill-unmount': DrillSpec;
+  'drill-deport': DrillSpec;
+  'drill-terminate': DrillSpec;
   'shutdown-zone': { timeoutMs: number };
   'halt-zone': NoArgs;
   'boot-zone': { bootArgs: string[] };
@@ -310,7 +337,7 @@ export interface CoordinatorStepSpec<N extends StepName> extends StepSpecBase<N>
 }
 
 /** The mutating RPCs coordinator steps make (every one state-idempotent by op id on the agent). */
-export type StepChangeRpc = 'SnapshotAction';
+export type StepChangeRpc = 'SnapshotAction' | 'DrillAction';
 
 export type StepSpec<N extends StepName> = AgentStepSpec<N, StepRpc> | CoordinatorStepSpec<N>;
 
@@ -350,6 +377,52 @@ const REMOUNT = (a: StepArgs['unmount-fs']): UndoSpec => ({
 });
 
 /** Every step, by name. */
+/**
+ * The DR drill (README "DR drill"): coordinator steps, each one DrillAction on the DR host
+ * under the drill zone's name (drill-steps.ts), which records what it makes in
+ * run_artifacts before making it. Each making step's undo is the matching taking-apart
+ * step, so a failed drill rolls back to nothing left; a drill that succeeds takes itself
+ * apart as its last steps (unless --keep).
+ */
+function drillStep(what: (d: DrillSpec) => string, undo: StepName | null, reportsOutcome = false): CoordinatorStepSpec<DrillStepName> {
+  return coordinator<DrillStepName>({
+    reads: [],
+    changes: ['DrillAction'],
+    ...(reportsOutcome && { reportsOutcome }),
+    describe: (d) => `${d.host}: ${what(d)}`,
+    undo: undo === null ? none : (d) => ({ name: undo, args: d }) as UndoSpec,
+  });
+}
+
+type DrillStepName = Extract<StepName, `drill-${string}`>;
+
+const DRILL_CATALOG: { [N in DrillStepName]: StepSpec<N> } = {
+  'drill-preflight': coordinator({
+    reads: ['GetZone'],
+    describe: (d) => `${d.host} answers, ${d.zone}'s DR twin there is detached, ${d.drillZone} does not exist there`,
+    undo: none,
+  }),
+  'drill-clone': drillStep((d) => `symrdf -g ${d.rdfGroup} query; symclone -g ${d.rdfGroup} create -copy, activate (the RDF pairs untouched)`, StepName.DrillTerminate, true),
+  'drill-import': drillStep((d) => `vxdg -C -n ${d.cloneGroup} -o useclonedev=on -o updateid import ${d.diskGroup}`, StepName.DrillDeport),
+  'drill-mount': drillStep((d) => `mount ${d.volumes.map((v) => `/dev/vx/dsk/${d.cloneGroup}/${v.name} on ${v.mountPoint}`).join(', ')}`, StepName.DrillUnmount),
+  'drill-create-zone': drillStep(
+    (d) => `${d.drillZone} from ${d.zone}'s detached zonepath (pax copy to ${d.zonepath}), address ${d.address}, fs on the drill mounts, attach`,
+    StepName.DrillRemoveZone,
+  ),
+  'drill-boot': drillStep((d) => `zoneadm -z ${d.drillZone} boot`, StepName.DrillHalt),
+  'drill-checks': coordinator({
+    reads: ['RunProbe'],
+    reportsOutcome: true,
+    describe: (d) => `${d.host}: ${d.drillZone}'s checks (${d.checks.map((c) => c.kind).join(', ')}) at ${d.service.address}, up to ${d.checksTimeoutMs} ms`,
+    undo: none,
+  }),
+  'drill-halt': drillStep((d) => `zoneadm -z ${d.drillZone} halt`, null),
+  'drill-remove-zone': drillStep((d) => `zoneadm -z ${d.drillZone} detach, zonecfg -z ${d.drillZone} delete -F, rm -r ${d.zonepath}`, null),
+  'drill-unmount': drillStep((d) => `umount ${d.volumes.map((v) => v.mountPoint).join(' ')}`, null),
+  'drill-deport': drillStep((d) => `vxdg deport ${d.cloneGroup}`, null),
+  'drill-terminate': drillStep((d) => `symclone -g ${d.rdfGroup} terminate`, null),
+};
+
 export const STEP_CATALOG: { [N in StepName]: StepSpec<N> } = {
   preflight: coordinator({
     reads: ['GetHostFacts', 'GetZone', 'AttachZone', 'QueryReplication'],
@@ -441,6 +514,8 @@ export const STEP_CATALOG: { [N in StepName]: StepSpec<N> } = {
     describe: (a) => (a.keep ? `keep ${a.snapshots.join(' ')} (--keep-snapshot)` : `${a.host}: zfs destroy ${a.snapshots.join(' ')}`),
     undo: none,
   }),
+
+  ...DRILL_CATALOG,
 
   'shutdown-zone': agent({
     rpc: 'ShutdownZone',

@@ -9,7 +9,7 @@ export const ArtifactKind = {
   Snapshot: 'snapshot',
   /** A ZFS clone of a replica's snapshot (drill): name pool/dataset. */
   Clone: 'clone',
-  /** A disk group imported for a drill (split replica): name the group. */
+  /** A disk group imported for a drill (the clone's, under its drill name): name the group. */
   Import: 'import',
   /** A file system mounted for a drill: name the mount point. */
   Mount: 'mount',
@@ -17,6 +17,8 @@ export const ArtifactKind = {
   DrillZone: 'drill-zone',
   /** A replica split for a drill: name the SRDF group. */
   Split: 'split',
+  /** A TimeFinder/Clone session on a replica's R2 devices (drill): name the SRDF group. */
+  CloneSession: 'clone-session',
 } as const;
 export type ArtifactKind = (typeof ArtifactKind)[keyof typeof ArtifactKind];
 

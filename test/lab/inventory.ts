@@ -82,6 +82,9 @@ function zoneEntry(lab: string, config: LabConfig, preset: LabPreset, zone: Pres
     twins,
     remaps,
     healthChecks: zone.app === false ? [{ kind: 'zone-state' }] : [{ kind: 'zone-state' }, { kind: 'tcp' }, { kind: 'http' }],
+    // The DR drill's copy gets a loopback address of its own, on which its application
+    // listens (zone-app.ts), beside production's on 127.0.0.1 on the same machine.
+    ...(zone.app !== false && { drill: { address: `127.0.2.${zone.address.split('/')[0]!.split('.')[3]}/24` } }),
   };
 }
 

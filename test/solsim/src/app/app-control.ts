@@ -26,6 +26,12 @@ export function appConfigPath(env: Pick<SimEnv, 'root'>, zonepath: string): stri
   return path.join(hostPath(env, zonepath), 'root', APP_CONFIG_IN_ZONE);
 }
 
+/** 127.0.0.1, unless the zone's first net address is itself a loopback address. */
+export function listenAddress(netAddress: string | undefined): string {
+  const ip = netAddress?.split('/')[0] ?? '';
+  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(ip) ? ip : '127.0.0.1';
+}
+
 export function readAppConfig(env: Pick<SimEnv, 'root'>, zonepath: string): ZoneAppConfig | null {
   try {
     return JSON.parse(fs.readFileSync(appConfigPath(env, zonepath), 'utf8')) as ZoneAppConfig;

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { installZone } from '../commands/zone-test-helpers.js';
 import { hostPath } from '../env.js';
 import { makeSimLab, type SimLab } from '../testing/sim-lab.js';
-import { appConfigPath } from './app-control.js';
+import { appConfigPath, listenAddress } from './app-control.js';
 
 let lab: SimLab;
 beforeEach(() => {
@@ -70,5 +70,14 @@ describe('zone application HTTP', () => {
     expect((await request(port, 'POST', '/')).status).toBe(404);
     expect((await request(port, 'PUT', '/')).status).toBe(404);
     expect((await request(port, 'GET', '/health')).status).toBe(404);
+  });
+});
+
+describe('zone application address', () => {
+  it('listens on the zone\'s own address only when it is a loopback one', () => {
+    expect(listenAddress('127.0.2.31/24')).toBe('127.0.2.31');
+    expect(listenAddress('192.168.10.31/24')).toBe('127.0.0.1');
+    expect(listenAddress(undefined)).toBe('127.0.0.1');
+    expect(listenAddress('127.0.0/8')).toBe('127.0.0.1');
   });
 });

@@ -1,5 +1,7 @@
 // The application inside a simulated zone: started by zoneadm boot, it listens on the
-// zone's service port (127.0.0.1) so probes have something real to reach, and appends
+// zone's service port so probes have something real to reach — on 127.0.0.1, or on the
+// zone's own net address when that is a loopback one (127/8: a DR drill's copy runs
+// beside production on the same machine under its own address) — and appends
 // numbered, fsynced records to its data volume so that lost or duplicated data is
 // countable (invariant I5). Each record line is "<seq> <host> <zone> <epochMs>".
 //
@@ -12,7 +14,9 @@ import path from 'node:path';
 import { simEnvFrom } from '../env.js';
 import { observe } from '../observer.js';
 import { storageOfPath, writeRefusal } from '../state/fencing.js';
-import { readAppConfig, recordFilePath } from './app-control.js';
+import { readZoneConfig } from '../state/zone-config.js';
+import { listenAddress, readAppConfig, recordFilePath } from './app-control.js';
+
 
 export function lastRecordSeq(content: string): number {
   const lines = content.split('\n').filter((l) => l.trim() !== '');
@@ -46,6 +50,7 @@ function main(): void {
 
   // Only GET / is the service; anything else is 404, so a probe of the wrong URL or
   // method fails as it would against a real application.
+  const address = listenAddress(readZoneConfig(env, zone)?.net[0]?.address);
   const server = http.createServer((req, res) => {
     if (req.method !== 'GET' || new URL(req.url ?? '/', 'http://localhost').pathname !== '/') {
       res.writeHead(404, { 'content-type': 'text/plain' });
@@ -57,9 +62,9 @@ function main(): void {
   });
   server.on('error', (err: NodeJS.ErrnoException) => {
     // Two live twins fight over the address; keep writing so the damage stays visible.
-    say({ type: 'note', text: `app ${zone}: cannot listen on 127.0.0.1:${config.port}: ${err.code}` });
+    say({ type: 'note', text: `app ${zone}: cannot listen on ${address}:${config.port}: ${err.code}` });
   });
-  server.listen(config.port, '127.0.0.1');
+  server.listen(config.port, address);
 
   const fd = fs.openSync(file, 'a');
   const stop = (reason: string, code: number) => {
