@@ -342,6 +342,8 @@ export class RunDriver {
    * journal the epoch they are about to create.
    */
   private resolveEpoch(step: StepPlan): number | null {
+    // A drill acts under its drill zone's own epoch, never the production lease's.
+    if (this.plan.kind === RunKind.Drill) return null;
     const lease = this.env.leases.get(this.plan.zone);
     if (step.name === 'reserve-lease' || step.name === 'grant-lease') return (lease?.lastEpoch ?? 0) + 1;
     if (step.epoch === 'current') return lease?.epoch ?? 0;
