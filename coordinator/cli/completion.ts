@@ -18,6 +18,7 @@ export const COMPLETIONS: Record<string, { subcommands?: string[]; options: stri
   restart: { options: [] },
   freeze: { options: ['--all', '--reason'] },
   unfreeze: { options: ['--all'] },
+  drill: { options: ['--site', '--name', '--keep', '--cleanup'] },
   'declare-disaster': { options: ['--site', '--reason'] },
   'confirm-down': { options: [] },
   deltas: { subcommands: ['accept'], options: ['--from', '--to', '--all'] },
