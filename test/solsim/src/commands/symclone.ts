@@ -4,6 +4,7 @@
 // the Solutions Enabler 7.x shape (UNVERIFIED), as symrdf.ts does. The RDF pairs are
 // never changed: that is what makes a clone the drill's copy instead of a split.
 import type { SimCommand, SimContext } from '../command.js';
+import { parseSymcliArgs } from './symcli-args.js';
 import { CloneError, cloneActivate, cloneCreate, cloneTerminate, readCloneSession, type CloneSession } from '../state/clones.js';
 import { readRdfGroup } from '../state/replication.js';
 import { hostSite, readGroup } from '../state/san.js';
@@ -15,21 +16,9 @@ const USAGE =
 const TITLES: Record<'create' | 'activate' | 'terminate', string> = { create: 'Create', activate: 'Activate', terminate: 'Terminate' };
 
 export const symclone: SimCommand = (ctx) => {
-  let group: string | undefined;
-  let noprompt = false;
-  const verbs: string[] = [];
-  const argv = [...ctx.argv];
-  while (argv.length > 0) {
-    const arg = argv.shift()!;
-    if (arg === '-g') group = argv.shift();
-    else if (arg === '-noprompt' || arg === '-nop') noprompt = true;
-    else if (arg === '-copy' || arg === '-force' || arg === '-symforce' || arg === '-v' || arg === '-differential') continue;
-    else if (arg === '-sid' || arg === '-i' || arg === '-c') argv.shift();
-    else if (arg.startsWith('-')) return usage(ctx);
-    else verbs.push(arg);
-  }
-  if (!group || verbs.length !== 1) return usage(ctx);
-  const verb = verbs[0]!;
+  const args = parseSymcliArgs(ctx.argv, { flags: ['-copy', '-force', '-symforce', '-v', '-differential'], valued: ['-sid', '-i', '-c'] });
+  if (!args) return usage(ctx);
+  const { group, verb, noprompt } = args;
   try {
     if (verb === 'query') return query(ctx, group);
     if (verb !== 'create' && verb !== 'activate' && verb !== 'terminate') return usage(ctx);

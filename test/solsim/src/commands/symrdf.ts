@@ -3,6 +3,7 @@
 // layouts below follow Solutions Enabler 7.x output as remembered (UNVERIFIED), kept
 // faithful in shape: the fields scripts grep for (RDF Pair STATE, invalid tracks).
 import type { SimCommand, SimContext } from '../command.js';
+import { parseSymcliArgs } from './symcli-args.js';
 import type { RdfAction } from '../state/rdf-actions.js';
 import { RDF_MSG, rdfControl, rdfRefresh, RdfError } from '../state/rdf-actions.js';
 import type { RdfGroupRecord } from '../state/replication.js';
@@ -37,21 +38,9 @@ const ACTIONS: Record<RdfAction, { title: string; steps: string[] }> = {
 const TRACK_MB = 64 / 1024;
 
 export const symrdf: SimCommand = (ctx) => {
-  let group: string | undefined;
-  let noprompt = false;
-  const verbs: string[] = [];
-  const argv = [...ctx.argv];
-  while (argv.length > 0) {
-    const arg = argv.shift()!;
-    if (arg === '-g') group = argv.shift();
-    else if (arg === '-noprompt' || arg === '-nop') noprompt = true;
-    else if (arg === '-force' || arg === '-symforce' || arg === '-v') continue;
-    else if (arg === '-sid' || arg === '-i' || arg === '-c' || arg === '-rdfg') argv.shift();
-    else if (arg.startsWith('-')) return usage(ctx);
-    else verbs.push(arg);
-  }
-  if (!group || verbs.length !== 1) return usage(ctx);
-  const verb = verbs[0]!;
+  const args = parseSymcliArgs(ctx.argv, { flags: ['-force', '-symforce', '-v'], valued: ['-sid', '-i', '-c', '-rdfg'] });
+  if (!args) return usage(ctx);
+  const { group, verb, noprompt } = args;
   try {
     if (verb === 'query') return query(ctx, group);
     if (!(verb in ACTIONS)) return usage(ctx);
