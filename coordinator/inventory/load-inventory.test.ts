@@ -129,7 +129,7 @@ describe('loading the inventory', () => {
   it('fills every default of a minimal file', () => {
     const inv = loadInventory(write(BASE));
     expect(inv.defaults.policy).toEqual(BUILTIN_POLICY);
-    expect(inv.sites[0]).toEqual({ name: 'dc1', witness: false, policy: BUILTIN_POLICY });
+    expect(inv.sites[0]).toEqual({ name: 'dc1', witness: false, policy: BUILTIN_POLICY, hooks: [] });
     expect(inv.storageGroups[0]).toEqual({
       name: 'dbdg',
       kind: 'vxdg',

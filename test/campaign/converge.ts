@@ -103,6 +103,11 @@ export async function converge(
         }
         if (!lease || lease.holder !== live[0] || lease.state !== 'held') {
           problems.push(`${zone} runs on ${live[0]} but its lease is ${lease ? `${lease.state} by ${lease.holder}` : 'missing'}`);
+        } else if (lease.renewed_at_ms === null) {
+          // Not settled until the holder has renewed once: before that its agent may not
+          // know it holds the zone, so nothing self-fences it and a failover rightly waits
+          // for an operator's confirm-down (lease-rules: never-renewed).
+          problems.push(`${zone}'s lease on ${live[0]} (epoch ${lease.epoch}) has not been renewed yet`);
         }
         continue;
       }

@@ -66,6 +66,8 @@ export interface LeaseRow {
   holder: string | null;
   epoch: number;
   expires_at_ms: number | null;
+  /** Null until the holder's first renewal: until then it may not know it holds the lease. */
+  renewed_at_ms: number | null;
 }
 
 function withDb<T>(lab: CampaignLab, fn: (db: Database.Database) => T, empty: T): T {
@@ -98,5 +100,5 @@ export function readSteps(lab: CampaignLab): StepRow[] {
 }
 
 export function readLeases(lab: CampaignLab): LeaseRow[] {
-  return withDb(lab, (db) => db.prepare('SELECT zone, state, holder, epoch, expires_at_ms FROM leases ORDER BY zone').all() as LeaseRow[], []);
+  return withDb(lab, (db) => db.prepare('SELECT zone, state, holder, epoch, expires_at_ms, renewed_at_ms FROM leases ORDER BY zone').all() as LeaseRow[], []);
 }

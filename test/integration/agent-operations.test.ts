@@ -109,7 +109,7 @@ describe('storage operations', () => {
     expect((await rpc(lab, 'hostB', 'importStorage', { ...mut('db01'), ...pool, clearForeignLock: false, temporary: false })).changed).toBe(true);
     const app = path.join(lab.env('hostB').root, 'export/app');
     fs.writeFileSync(path.join(app, 'state'), 'v1');
-    const snap = (verb: SnapshotVerb, cloneTarget = '') => rpc(lab, 'hostB', 'snapshotAction', { ...mut('db01'), verb, snapshot: 'apppool/app@before', cloneTarget });
+    const snap = (verb: SnapshotVerb, cloneTarget = '') => rpc(lab, 'hostB', 'snapshotAction', { ...mut('db01'), verb, snapshot: 'apppool/app@before', cloneTarget, countLinesOf: '' });
     expect((await snap(SnapshotVerb.SNAPSHOT_VERB_CREATE)).changed).toBe(true);
     expect((await snap(SnapshotVerb.SNAPSHOT_VERB_CREATE)).outcome).toBe('already exists');
     fs.writeFileSync(path.join(app, 'state'), 'v2');
@@ -120,7 +120,7 @@ describe('storage operations', () => {
     const dependent = await refusal(snap(SnapshotVerb.SNAPSHOT_VERB_DESTROY));
     expect(dependent.code).toBe('PRECONDITION_FAILED');
     expect(dependent.message).toContain('apppool/drill');
-    const bad = await refusal(rpc(lab, 'hostB', 'snapshotAction', { ...mut('db01'), verb: SnapshotVerb.SNAPSHOT_VERB_CREATE, snapshot: 'apppool/app', cloneTarget: '' }));
+    const bad = await refusal(rpc(lab, 'hostB', 'snapshotAction', { ...mut('db01'), verb: SnapshotVerb.SNAPSHOT_VERB_CREATE, snapshot: 'apppool/app', cloneTarget: '', countLinesOf: '' }));
     expect(bad.code).toBe('INVALID_ARGUMENT');
   });
 

@@ -114,7 +114,9 @@ describe('operations endpoints of the running daemons', () => {
       expect(await page.title()).toBe('twinzone status');
       const db01 = page.locator('#zones tr', { hasText: 'db01' });
       await expect.poll(() => db01.locator('td').allInnerTexts(), { timeout: 30_000 }).toEqual([
-        'db01', 'hostB', 'hostB (held)', '2', expect.stringMatching(/^in /), expect.stringContaining('hostB bc, running'), '-',
+        'db01', 'hostB', 'hostB (held)', '2', expect.stringMatching(/^in /), expect.stringContaining('hostB bc, running'),
+        // Every health check's last result as the holder reported it with its renewals.
+        expect.stringMatching(/^tcp ok hostB, .*\nhttp ok hostB, .*\nzone-state ok hostB, /), '-',
       ]);
       expect(await page.locator('#hosts tr', { hasText: 'hostC' }).locator('td').nth(3).innerText()).toBe('serving');
       const run = page.locator('#recent details.run').first();

@@ -77,39 +77,43 @@ async function fence(zone: WatchedZone): Promise<boolean> {
 }
 
 const deadlines = new Map<string, Deadline>();
-let fencing = false;
-let fencedAny = false;
+/** Zones being fenced now; the process exits once nothing is watched or being fenced. */
+const fencingNow = new Set<string>();
 
 function onFeed(zones: WatchedZone[]): void {
   const now = performance.now();
   const seen = new Set<string>();
   for (const z of zones) {
     seen.add(z.zone);
-    deadlines.set(z.zone, { zone: z, atMono: now + z.remainingMs });
+    if (!fencingNow.has(z.zone)) deadlines.set(z.zone, { zone: z, atMono: now + z.remainingMs });
   }
   for (const zone of [...deadlines.keys()]) if (!seen.has(zone)) deadlines.delete(zone);
 }
 
-async function check(): Promise<void> {
-  if (fencing) return;
+/**
+ * Every due zone is fenced at once, each on its own: the coordinator may grant the lease
+ * elsewhere one safety margin after expiry, and fencing five zones one after another
+ * took longer than that on a loaded host (npm run campaign: a deport 80 ms after the
+ * new holder's import, I2). Zones share no command state, so nothing orders them.
+ */
+function check(): void {
   const now = performance.now();
-  const due = [...deadlines.values()].filter((d) => d.atMono <= now);
-  if (due.length === 0) return;
-  fencing = true;
-  for (const d of due) {
+  for (const d of [...deadlines.values()]) {
+    if (d.atMono > now) continue;
     deadlines.delete(d.zone.zone);
-    await fence(d.zone);
-    fencedAny = true;
-  }
-  fencing = false;
-  if (deadlines.size === 0) {
-    log('warn', 'every watched zone is fenced; exiting');
-    process.exit(fencedAny ? 3 : 0);
+    fencingNow.add(d.zone.zone);
+    void fence(d.zone).then(() => {
+      fencingNow.delete(d.zone.zone);
+      if (deadlines.size === 0 && fencingNow.size === 0) {
+        log('warn', 'every watched zone is fenced; exiting');
+        process.exit(3);
+      }
+    });
   }
 }
 
 log('info', 'watchdog started', { agentPid: process.ppid, checkIntervalMs: config.checkIntervalMs });
-setInterval(() => void check(), config.checkIntervalMs);
+setInterval(check, config.checkIntervalMs);
 
 // The agent's death closes this pipe; that is NOT a stand-down (a killed agent is exactly
 // the case to cover), so the deadlines keep running.
@@ -124,7 +128,7 @@ input.on('line', (line) => {
 });
 input.on('close', () => {
   // Nothing watched: nothing can ever be due, and a restarted agent starts its own.
-  if (deadlines.size === 0) {
+  if (deadlines.size === 0 && fencingNow.size === 0) {
     log('info', 'the agent closed the feed pipe with nothing watched; exiting');
     process.exit(0);
   }

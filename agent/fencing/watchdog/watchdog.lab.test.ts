@@ -117,3 +117,31 @@ describe('fencing watchdog on the simulator', () => {
     expect(() => new EpochStore(path.join(stateDir, 'epochs')).admit('db01', 1, { record: false })).toThrow(expect.objectContaining({ code: 'STALE_EPOCH' }));
   });
 });
+
+describe('fencing watchdog with several zones due', () => {
+  // A lab of its own: the tests above fence hostA's db01 already.
+  const fresh = useBcDrLab('twinzone-watchdog-many-', 120_000);
+
+  it('fences every due zone at once, not one after another', async () => {
+    const dir = fresh();
+    expect(await db01State(dir)).toEqual({ zone: 'running', mounted: true, imported: true });
+    let exited!: (code: number | null) => void;
+    const exit = new Promise<number | null>((r) => (exited = r));
+    const { wd, logFile } = watchdogFor('hostA', dir, (c) => exited(c));
+    wd.start();
+    const web01: WatchedZone = { zone: 'web01', epoch: 1, remainingMs: 300, mountPoints: ['/data/web01'], storage: { kind: 'vxdg', group: 'webdg' } };
+    wd.feed([db01(300), web01]);
+    expect(await exit).toBe(3);
+    const log = fs.readFileSync(logFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { msg: string; zone?: string; stderr?: string; argv?: string[] });
+    const started = log.flatMap((l, i) => (l.msg.startsWith('self-fencing:') ? [i] : []));
+    const firstCommandDone = log.findIndex((l) => l.msg === 'fencing command finished' || l.msg === 'fencing command failed');
+    // Both zones began fencing before any fencing command of either had finished.
+    expect(started).toHaveLength(2);
+    expect(Math.max(...started)).toBeLessThan(firstCommandDone);
+    expect(log.filter((l) => l.msg.includes('fencing command failed') || l.msg.includes('failures'))).toEqual([]);
+    expect(log.filter((l) => l.msg === 'zone self-fenced').map((l) => l.zone).sort()).toEqual(['db01', 'web01']);
+    const ctx = labOpContext(dir, 'hostA');
+    expect((await listZones(ctx)).filter((z) => z.name !== 'global' && z.state === 'running')).toEqual([]);
+    expect(await listImportedGroups(ctx, 'vxdg')).toEqual([]);
+  });
+});
