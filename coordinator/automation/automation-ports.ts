@@ -34,13 +34,17 @@ export interface SiteMoveRequest {
   /** The zones whose DR policy allows the move now (a subset of the site's zones). */
   zones: string[];
   reason: string;
+  /** Called as each zone's DR failover starts (waves start zones later), so its decision names the run. */
+  onRunStarted(zone: string, runId: string): void;
 }
 
 export interface SiteMoveOutcome {
-  /** succeeded | failed | refused */
+  /** succeeded | failed */
   state: string;
   succeeded: string[];
   failed: string[];
+  /** Zones of waves that never started (after a failure in an earlier wave). */
+  notStarted: string[];
   reason: string;
 }
 

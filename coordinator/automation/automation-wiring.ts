@@ -12,8 +12,8 @@ import type { HealthView } from '../health/health-view.js';
 import { AUTOMATION_WHO } from './automation-events.js';
 import { PolicyEngine } from './policy-engine.js';
 import type { AutomaticRunRequest, IntruderHalter, RunStarter, SiteMover, SiteMoveOutcome, SiteMoveRequest, StartedAutomaticRun } from './automation-ports.js';
-import type { Inventory } from '../inventory/inventory-schema.js';
 import { RunKind } from '../runs/run-plan.js';
+import { startSiteRun } from '../site-runs/site-run.js';
 
 export function sequencerRunStarter(deps: ControlDeps): RunStarter {
   return {
@@ -36,27 +36,23 @@ export function agentIntruderHalter(deps: Pick<ControlDeps, 'agents'>): Intruder
 }
 
 /**
- * Moves a lost site's zones one DR failover at a time, in priority order (1 first), each
- * started once the one before it ended: the site-wide run in waves (coordinator/site-runs)
- * does this with health-gated waves and concurrency; this is its minimal form.
+ * Moves a lost site's zones as a site-wide DR failover (coordinator/site-runs): priority
+ * waves, the configured concurrency inside a wave, the next wave once the previous one's
+ * zones pass their checks on their DR hosts.
  */
-export function sequentialSiteMover(inventory: Inventory, runs: RunStarter): SiteMover {
+export function siteRunMover(deps: ControlDeps): SiteMover {
   return {
     async moveSite(req: SiteMoveRequest): Promise<SiteMoveOutcome> {
-      const priority = new Map(inventory.zones.map((z) => [z.name, z.priority]));
-      const order = [...req.zones].sort((a, b) => (priority.get(a) ?? 0) - (priority.get(b) ?? 0) || a.localeCompare(b));
-      const succeeded: string[] = [];
-      const failed: string[] = [];
-      for (const zone of order) {
-        try {
-          const run = await runs.start({ kind: RunKind.DrFailover, zone, target: null, reason: req.reason });
-          const outcome = await run.done;
-          (outcome.state === 'succeeded' ? succeeded : failed).push(zone);
-        } catch {
-          failed.push(zone);
-        }
-      }
-      return { state: failed.length === 0 ? 'succeeded' : 'failed', succeeded, failed, reason: req.reason };
+      const outcome = await startSiteRun(deps, { kind: RunKind.DrFailover, fromSite: req.fromSite, zones: req.zones, reason: req.reason, requestedBy: AUTOMATION_WHO }, (e) => {
+        if (e.type === 'run' && e.event.type === 'run-started') req.onRunStarted(e.zone, e.event.runId);
+      });
+      return {
+        state: outcome.state,
+        succeeded: outcome.zones.filter((z) => z.ok).map((z) => z.zone),
+        failed: outcome.zones.filter((z) => !z.ok).map((z) => z.zone),
+        notStarted: outcome.notStarted,
+        reason: outcome.reason,
+      };
     },
   };
 }
@@ -72,7 +68,7 @@ export function startAutomation(deps: ControlDeps & { health: HealthView; site: 
     clock: deps.clock,
     log: deps.log.child({ component: 'automation' }),
     runs,
-    sites: sequentialSiteMover(deps.inventory, runs),
+    sites: siteRunMover(deps),
     intruders: agentIntruderHalter(deps),
     site: deps.site,
   });

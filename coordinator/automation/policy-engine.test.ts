@@ -270,8 +270,11 @@ describe('whole site lost', () => {
     store.disasters.declare('dc1', 'alice', 'fire in dc1', clock.nowMs());
     e.evaluate();
     await flush();
-    expect(sites.requests).toEqual([{ fromSite: 'dc1', zones: ['web01', 'db01'], reason: expect.stringContaining('declared lost by alice') }]);
-    expect(events('automation.decision', 'db01')[0]!.details).toMatchObject({ action: 'dr-failover', evidence: { target: 'hostC' } });
+    expect(sites.requests).toEqual([{ fromSite: 'dc1', zones: ['web01', 'db01'], reason: expect.stringContaining('declared lost by alice'), onRunStarted: expect.any(Function) }]);
+    expect(events('automation.decision').map((d) => [d.zone, d.details.action, d.result])).toEqual([[null, 'site-move', 'started']]);
+    // Each zone's decision is recorded as its run starts (waves start them later), naming the run.
+    sites.requests[0]!.onRunStarted('db01', 'run-db01');
+    expect(events('automation.decision', 'db01')).toMatchObject([{ run: 'run-db01', result: 'started', details: { action: 'dr-failover', evidence: { target: 'hostC', site: 'dc1' } } }]);
     // The move is under way: not started twice.
     e.evaluate();
     expect(sites.requests).toHaveLength(1);

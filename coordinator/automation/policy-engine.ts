@@ -110,7 +110,7 @@ export class PolicyEngine {
   evaluate(): void {
     if (this.stopped) return;
     const nowMs = this.deps.clock.nowMs();
-    const siteMoves = new Map<string, { zones: string[]; reasons: string[] }>();
+    const siteMoves = new Map<string, Map<string, Act>>();
     for (const zone of this.deps.inventory.zones) {
       if (this.starting.has(zone.name)) continue;
       let decision: Decision;
@@ -129,16 +129,12 @@ export class PolicyEngine {
       } else if (decision.action === 'dr-failover') {
         const site = this.holderSite(zone.name);
         if (!site) continue;
-        const move = siteMoves.get(site) ?? { zones: [], reasons: [] };
-        move.zones.push(zone.name);
-        move.reasons.push(decision.reason);
-        siteMoves.set(site, move);
-        this.recorder.decision({ zone: zone.name, problem: decision.problem, action: decision.action, reason: decision.reason, evidence: { ...decision.evidence, target: decision.target }, result: 'started' });
+        siteMoves.set(site, (siteMoves.get(site) ?? new Map<string, Act>()).set(zone.name, decision));
       } else {
         this.startRun(zone, decision);
       }
     }
-    for (const [site, move] of siteMoves) this.moveSite(site, move.zones, move.reasons[0]!);
+    for (const [site, decisions] of siteMoves) this.moveSite(site, decisions);
   }
 
   private holderSite(zone: string): string | null {
@@ -257,8 +253,14 @@ export class PolicyEngine {
 
   // ---------------------------------------------------------------- sites
 
-  private moveSite(site: string, zones: string[], reason: string): void {
+  /**
+   * Moves the zones of a lost site whose DR policy allows it now, as one site run in
+   * priority waves; each zone's decision is recorded as its run starts, naming the run.
+   */
+  private moveSite(site: string, decisions: Map<string, Act>): void {
     const { store, clock } = this.deps;
+    const zones = [...decisions.keys()];
+    const reason = [...decisions.values()][0]!.reason;
     if (!store.disasters.get(site)) {
       // Automation declares the loss itself, so the DR failover's declaration check passes
       // and the audit says who declared it and why.
@@ -267,12 +269,20 @@ export class PolicyEngine {
       this.deps.log.warn({ site, zones }, 'disaster declared by automation');
     }
     this.movingSites.add(site);
+    this.recorder.decision({ zone: null, problem: 'site-lost', action: 'site-move', reason, evidence: { site, zones }, result: 'started' });
     this.deps.log.warn({ site, zones }, 'site move started');
+    const onRunStarted = (zone: string, runId: string) => {
+      const d = decisions.get(zone);
+      if (!d) return;
+      this.recorder.decision({ zone, problem: d.problem, action: d.action, reason: d.reason, evidence: { ...d.evidence, target: d.target, site }, run: runId, result: 'started' });
+      this.deps.log.info({ zone, run: runId, site, target: d.target }, 'automatic DR failover started');
+    };
     const moved = this.deps.sites
-      .moveSite({ fromSite: site, zones, reason })
+      .moveSite({ fromSite: site, zones, reason, onRunStarted })
       .then(
         (outcome) => {
-          this.recorder.decision({ zone: null, problem: 'site-lost', action: 'site-move', reason, evidence: { site, zones, succeeded: outcome.succeeded, failed: outcome.failed }, result: outcome.state });
+          const evidence = { site, zones, succeeded: outcome.succeeded, failed: outcome.failed, notStarted: outcome.notStarted };
+          this.recorder.decision({ zone: null, problem: 'site-lost', action: 'site-move', reason: outcome.reason, evidence, result: outcome.state });
           this.deps.log.info({ site, state: outcome.state, succeeded: outcome.succeeded, failed: outcome.failed }, 'site move ended');
         },
         (err: unknown) => {

@@ -39,6 +39,8 @@ export interface SiteRunRequest {
   reason?: string;
   /** Who asked: an operator's certificate name, or the automation. */
   requestedBy: string;
+  /** Only these zones of the site (automation: those whose DR policy allows the move now); absent: all. */
+  zones?: readonly string[];
 }
 
 /** The Control service's deps (with the configured site-run concurrency) and, for a caller that may stop it, a signal. */
@@ -293,7 +295,7 @@ export async function startSiteRun(deps: SiteRunDeps, request: SiteRunRequest, o
   }
   const concurrency = resolveConcurrency(deps, request.concurrency);
   requireDeclared(deps, request);
-  const { waves, leftOut } = selectSiteZones(deps.inventory, request.fromSite, request.toSite || undefined, (zone) => deps.leases.get(zone));
+  const { waves, leftOut } = selectSiteZones(deps.inventory, request.fromSite, request.toSite || undefined, (zone) => deps.leases.get(zone), request.zones);
   const run = new SiteRun(deps, request, concurrency, onProgress);
   deps.log.info({ siteRun: run.id, kind: request.kind, fromSite: request.fromSite, toSite: request.toSite, concurrency, waves: waves.length }, 'site run started');
   return run.run(waves, leftOut);

@@ -45,4 +45,10 @@ describe('site-run waves', () => {
       { zone: 'db01', why: 'no twin in site dc3' },
     ]);
   });
+
+  it('moves only the zones asked for, leaving the others of the site out with why', () => {
+    const sel = selectSiteZones(exampleInventory, 'dc1', undefined, () => undefined, ['web01']);
+    expect(sel.waves).toEqual([{ priority: 2, zones: ['web01'], targets: { web01: 'hostC' } }]);
+    expect(sel.leftOut).toEqual([{ zone: 'db01', why: 'not asked for in this site run' }]);
+  });
 });

@@ -48,14 +48,24 @@ export function homeSite(inventory: Inventory, zone: Zone, lease: Lease | undefi
 /**
  * The zones of FROM with a twin to go to: in TO when named, else a DR twin in another
  * site. Zones of other sites are not mentioned; zones of FROM without such a twin are
- * left out with the reason.
+ * left out with the reason, as are those not in ONLY when it is given.
  */
-export function selectSiteZones(inventory: Inventory, fromSite: string, toSite: string | undefined, leaseOf: (zone: string) => Lease | undefined): SiteSelection {
+export function selectSiteZones(
+  inventory: Inventory,
+  fromSite: string,
+  toSite: string | undefined,
+  leaseOf: (zone: string) => Lease | undefined,
+  only?: readonly string[],
+): SiteSelection {
   const siteOf = siteOfHost(inventory);
   const moving: WaveZone[] = [];
   const leftOut: LeftOut[] = [];
   for (const zone of inventory.zones) {
     if (homeSite(inventory, zone, leaseOf(zone.name)) !== fromSite) continue;
+    if (only && !only.includes(zone.name)) {
+      leftOut.push({ zone: zone.name, why: 'not asked for in this site run' });
+      continue;
+    }
     const candidates = zone.twins.filter((t) => {
       const s = siteOf(t.host);
       return s !== fromSite && (toSite ? s === toSite : t.role === 'dr');
