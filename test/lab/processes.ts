@@ -198,6 +198,8 @@ export interface LabAutomation {
   enabled: boolean;
   /** The site the coordinator stands in for dr: connected (coordinator config automation.site). */
   site?: string;
+  /** Runs at once inside a wave of a site-wide run (coordinator config siteRuns.concurrency). */
+  siteRunConcurrency?: number;
 }
 
 export function writeCoordinatorConfig(
@@ -216,7 +218,8 @@ export function writeCoordinatorConfig(
     leases: { marginMs: 1_000, graceMs: 5_000 },
     logLevel: 'debug',
     tls: { dir: labTlsDir(labDir), name: LAB_COORDINATOR },
-    automation: opts.automation ?? { enabled: false },
+    automation: opts.automation ? { enabled: opts.automation.enabled, ...(opts.automation.site && { site: opts.automation.site }) } : { enabled: false },
+    ...(opts.automation?.siteRunConcurrency && { siteRuns: { concurrency: opts.automation.siteRunConcurrency } }),
   };
   fs.writeFileSync(file, JSON.stringify(config, null, 2) + '\n');
   return file;
