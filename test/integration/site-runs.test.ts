@@ -8,6 +8,7 @@ import { registerPreset } from '../lab/presets/bc-dr.js';
 import { wavesPreset } from '../lab/presets/waves.js';
 import { writeFaults } from '../support/crash-lab.js';
 import { coordinatorTestWith, type CoordinatorLab } from '../support/coordinator-fixture.js';
+import { maxOverlap, runSpans } from '../support/run-spans.js';
 
 registerPreset(wavesPreset);
 const test = coordinatorTestWith('waves');
@@ -25,10 +26,6 @@ interface SiteLine {
   run?: { runId: string; started?: { zone: string } };
 }
 
-interface HistoryJson {
-  runs: { runId: string; zone: string; kind: string; state: string; steps?: { startedAtMs: number; finishedAtMs: number }[] }[];
-}
-
 interface EventsJson {
   events: { what: string; zone?: string; runId?: string; atMs: number; details?: Record<string, string> }[];
 }
@@ -40,31 +37,6 @@ async function siteRun(lab: CoordinatorLab, args: string[]): Promise<{ code: num
     .filter((l) => l.startsWith('{'))
     .map((l) => JSON.parse(l) as SiteLine);
   return { code: r.code, lines };
-}
-
-/** Each run's span, from its first step's start to its last step's end (journal rows). */
-async function runSpans(lab: CoordinatorLab): Promise<Map<string, { runId: string; kind: string; state: string; from: number; to: number }[]>> {
-  const { json } = await lab.cliJson<HistoryJson>(['history', '--limit', '100']);
-  const spans = new Map<string, { runId: string; kind: string; state: string; from: number; to: number }[]>();
-  for (const r of json.runs) {
-    const steps = r.steps ?? [];
-    if (steps.length === 0) continue;
-    const span = { runId: r.runId, kind: r.kind, state: r.state, from: Math.min(...steps.map((s) => s.startedAtMs)), to: Math.max(...steps.map((s) => s.finishedAtMs)) };
-    spans.set(r.zone, [...(spans.get(r.zone) ?? []), span]);
-  }
-  return spans;
-}
-
-/** The most spans open at one instant. */
-function maxOverlap(spans: { from: number; to: number }[]): number {
-  const edges = spans.flatMap((s) => [{ at: s.from, d: 1 }, { at: s.to, d: -1 }]).sort((a, b) => a.at - b.at || a.d - b.d);
-  let open = 0;
-  let most = 0;
-  for (const e of edges) {
-    open += e.d;
-    most = Math.max(most, open);
-  }
-  return most;
 }
 
 async function siteEvents(lab: CoordinatorLab, what: string): Promise<EventsJson['events']> {
@@ -91,7 +63,7 @@ describe('site-wide runs', () => {
       expect([...(finished?.succeeded ?? [])].sort()).toEqual(WAVES.flat().sort());
 
       // Every zone's run went to hostC and succeeded.
-      const spans = await runSpans(lab);
+      const spans = await runSpans(lab.dir);
       const runOf = (zone: string) => spans.get(zone)!.find((s) => s.kind === 'dr-switchover')!;
       for (const zone of WAVES.flat()) expect(runOf(zone).state, zone).toBe('succeeded');
       const status = await lab.cliJson<{ zones: { zone: string; liveHost: string }[] }>(['status']);
@@ -127,7 +99,7 @@ describe('site-wide runs', () => {
       expect(end?.failed).toEqual(['app01']);
       expect(end?.reason).toContain('rep01');
       expect(first.lines.flatMap((l) => (l.waveStarted ? [l.waveStarted.priority] : []))).toEqual([1, 2]);
-      const spans = await runSpans(lab);
+      const spans = await runSpans(lab.dir);
       expect(spans.get('rep01')).toBeUndefined();
       expect(spans.get('app01')![0]!.state).toBe('failed');
 
