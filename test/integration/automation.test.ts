@@ -22,6 +22,7 @@ import { processAlive } from '../solsim/src/app/app-control.js';
 import { kernelZones } from '../solsim/src/state/zone-runtime.js';
 
 const MINUTE = 60_000;
+const AUTO_AFTER_MS = 25_000;
 
 registerPreset(wavesPreset);
 const WAVES = [
@@ -184,7 +185,9 @@ describe('automation', () => {
   it(
     'site dc1 lost under dr auto: automation waits autoAfterMs, declares the disaster itself and moves db01 to hostC',
     async () => {
-      await withAutomationLab('twinzone-auto-dr-', { dr: 'auto', autoAfterMs: 8_000 }, async (dir) => {
+      // The site counts as lost once its hosts' leases expired (a TTL, 15 s, after their last
+      // renewal); autoAfterMs runs from that last renewal, so it is longer than the TTL.
+      await withAutomationLab('twinzone-auto-dr-', { dr: 'auto', autoAfterMs: AUTO_AFTER_MS }, async (dir) => {
         const before = (await auditLog(dir)).at(-1)!.id;
         loseSite(path.resolve(dir), 'dc1');
         const waiting = await waitForEvent(dir, 'held: waiting autoAfterMs', (e) => e.what === 'automation.held' && e.zone === 'db01' && e.details.why === 'dr-auto-waiting', 2 * MINUTE, before);
@@ -195,7 +198,7 @@ describe('automation', () => {
         // Declared after the wait, before anything moved.
         expect(declaration!.id).toBeGreaterThan(waiting.id);
         const lostSince = (waiting.details.evidence as { lostSinceMs: number }).lostSinceMs;
-        expect(decision.atMs - lostSince).toBeGreaterThanOrEqual(8_000);
+        expect(decision.atMs - lostSince).toBeGreaterThanOrEqual(AUTO_AFTER_MS);
         await expectDrFailover(dir, decision);
       });
     },
