@@ -3,7 +3,9 @@
 // site): `twinzone drill db01 --site dc2` boots db01-drill on hostC from a TimeFinder
 // clone of the replica under the drill address, its checks pass, the report says so, and
 // everything is taken apart again — while db01 on hostA never changes state and the dbdg
-// RDF pair is never controlled. Then --keep followed by `twinzone drill --cleanup`.
+// RDF pair is never controlled. Then --keep followed by `twinzone drill --cleanup`, and a
+// coordinator killed while the drill zone boots: restarted, it carries the drill through
+// and takes it apart.
 // The checker (I1, I2, I5) runs after each test (coordinator-fixture).
 import fs from 'node:fs';
 import Database from 'better-sqlite3';
@@ -16,7 +18,9 @@ import { readRdfGroup } from '../solsim/src/state/replication.js';
 import { readImports } from '../solsim/src/state/san.js';
 import { readZoneConfig } from '../solsim/src/state/zone-config.js';
 import { kernelZones } from '../solsim/src/state/zone-runtime.js';
-import { coordinatorTest as test, type CoordinatorLab } from '../support/coordinator-fixture.js';
+import { startCoordinator } from '../lab/processes.js';
+import { coordinatorTest as test, runTwinzone, type CoordinatorLab } from '../support/coordinator-fixture.js';
+import { FINAL_RUN_STATES, faultsFired, spawnTwinzone, waitFor, writeFaults } from '../support/crash-lab.js';
 
 /** A drill of twelve steps with a pax copy on a shared 2-core machine. */
 const DRILL_TIMEOUT_MS = 240_000;
@@ -138,5 +142,42 @@ describe('twinzone drill', () => {
     const nothing = await lab.cliJson<{ error: { message: string } }>(['drill', '--cleanup', 'db01']);
     expect(nothing.code).toBe(3);
     expect(nothing.json.error.message).toMatch(/no drill of db01 is left behind/);
+  });
+
+  test('a coordinator killed while the drill zone boots resumes the drill after its restart and leaves nothing behind', { timeout: 3 * DRILL_TIMEOUT_MS }, async ({ lab }) => {
+    const before = lab.observed();
+    // Holds the drill zone's boot on hostC long enough for the kill to land while it is in flight.
+    writeFaults(lab.dir, 'hostC', [{ command: 'zoneadm', argsRegex: '^-z db01-drill boot', action: 'delay', ms: 3_000, times: 1 }]);
+    const run = spawnTwinzone(['drill', 'db01', '--site', 'dc2'], lab.coordinator.address);
+    const runId = (await run.waitForOutput(/^run (\S+):/m))[1]!;
+    await waitFor('the drill zone\'s boot to be in flight on hostC', () => faultsFired(lab.dir, 'hostC') > 0, DRILL_TIMEOUT_MS, 5);
+    process.kill(lab.coordinator.pid, 'SIGKILL');
+    await waitFor('the killed coordinator to be gone', () => {
+      try {
+        process.kill(lab.coordinator.pid, 0);
+        return false;
+      } catch {
+        return true;
+      }
+    });
+    await run.exited;
+    expect(artifacts(lab).filter((a) => a.removed_at_ms === null).map((a) => a.kind)).toEqual(['clone-session', 'import', 'mount', 'drill-zone']);
+
+    // The same configuration and database; its listen address is the configuration's (a new port).
+    const restarted = await startCoordinator(lab.dir, { keepConfig: true });
+    const final = await waitFor(
+      `drill ${runId} to end after the restart`,
+      async () => {
+        const r = await runTwinzone(['history', 'db01', '--json'], { ...process.env, TWINZONE_COORDINATOR: restarted.address });
+        const found = r.code === 0 ? (JSON.parse(r.stdout) as { runs: { runId: string; state: string; reason?: string }[] }).runs.find((x) => x.runId === runId) : undefined;
+        return found && FINAL_RUN_STATES.includes(found.state) ? found : undefined;
+      },
+      DRILL_TIMEOUT_MS,
+      500,
+    );
+    expect(final.state, final.reason).toBe('succeeded');
+    expect(final.reason).toContain('health checks passed');
+    expectNothingLeftOnHostC(lab);
+    expectProductionUntouched(readObserverLog(lab.dir).slice(before));
   });
 });
