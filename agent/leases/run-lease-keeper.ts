@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { AgentRuntime } from '../agent-runtime.js';
 import { parseZoneadmListCp, zoneadmArgs } from '../commands/zoneadm.js';
 import { exec, type OpContext } from '../ops/op-context.js';
+import { SharedZoneListing } from '../probes/shared-zone-listing.js';
 import { ProbeScheduler } from '../probes/probe-scheduler.js';
 import { runProbe } from '../probes/run-probe.js';
 import { retireEpoch } from '../fencing/retire-epoch.js';
@@ -60,20 +61,27 @@ export function runLeaseKeeper(runtime: AgentRuntime, coordinator: string): Runn
     commands: [],
   });
   const probeLog = runtime.log.child({ component: 'probes' });
-  const probes = new ProbeScheduler({
+  // One listing for every zone of the host, whatever their number, shared by the twin
+  // report and the zone-state checks within half a probe interval.
+  const listing: SharedZoneListing = new SharedZoneListing({
     clock: runtime.clock,
-    log: probeLog,
-    run: async (zone, check, signal) => {
-      const result = await runProbe(context(probeLog.child({ zone }), signal), check.probe, check.timeoutMs);
-      runtime.metrics.probe(check.probe.kind, result);
-      return result;
-    },
-    // One listing for every zone of the host, whatever their number.
-    listZones: async () => {
+    freshMs: (): number => probes.intervalMs / 2,
+    list: async () => {
       const r = await exec(context(probeLog, new AbortController().signal), 'zoneadm', zoneadmArgs.list(), { mutating: false });
       if (r.record.exitCode !== 0) throw new Error(r.timedOut ? 'zoneadm list timed out' : (r.stderr.trim() || `zoneadm list exited ${r.record.exitCode}`));
       return parseZoneadmListCp(r.stdout);
     },
+  });
+  const probes: ProbeScheduler = new ProbeScheduler({
+    clock: runtime.clock,
+    log: probeLog,
+    run: async (zone, check, signal) => {
+      // Zone state comes from the listing the twin report shares (one zoneadm per interval for the whole host).
+      const result = check.probe.kind === 'zone-state' ? await listing.zoneState(zone) : await runProbe(context(probeLog.child({ zone }), signal), check.probe, check.timeoutMs);
+      runtime.metrics.probe(check.probe.kind, result);
+      return result;
+    },
+    listZones: () => listing.get(),
     onResult: (result) => keeper.takeResult(result),
     onTwins: (twins) => keeper.takeTwins(twins),
   });
