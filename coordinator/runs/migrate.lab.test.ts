@@ -72,7 +72,7 @@ it('migrates web01 --via-file: pax into a file on hostA, the file copied agent t
   } finally {
     await c.close();
   }
-});
+}, 180_000);
 
 it('reports a streamed transfer as it goes, and rolls the migration back when the boot on hostB fails: web01 runs on hostA again', async ({ lab }) => {
   await configureLabStorage(lab);
@@ -113,4 +113,4 @@ it('reports a streamed transfer as it goes, and rolls the migration back when th
   } finally {
     await c.close();
   }
-});
+}, 180_000);

@@ -84,7 +84,7 @@ it('switches db01 over from hostA to hostB under a new epoch, refusing a second 
   } finally {
     await c.close();
   }
-});
+}, 180_000);
 
 it('stops a first-time migration of web01 on unaccepted patch deltas, and finishes it once they are accepted', async ({ lab }) => {
   await configureLabStorage(lab);
@@ -115,7 +115,7 @@ it('stops a first-time migration of web01 on unaccepted patch deltas, and finish
   } finally {
     await c.close();
   }
-});
+}, 180_000);
 
 it('rolls a switchover back when the boot on the target fails: db01 runs on hostA again', async ({ lab }) => {
   await configureLabStorage(lab);
@@ -143,7 +143,7 @@ it('rolls a switchover back when the boot on the target fails: db01 runs on host
   } finally {
     await c.close();
   }
-});
+}, 180_000);
 
 it('a rollback that fails on the source ends rollback_failed and gives the reserved epoch up, so a later run is not kept waiting', async ({ lab }) => {
   await configureLabStorage(lab);
@@ -163,7 +163,7 @@ it('a rollback that fails on the source ends rollback_failed and gives the reser
   } finally {
     await c.close();
   }
-});
+}, 180_000);
 
 it('resumes a switchover whose coordinator was abandoned mid-attach, running no step twice', async ({ lab }) => {
   await configureLabStorage(lab);
@@ -201,4 +201,4 @@ it('resumes a switchover whose coordinator was abandoned mid-attach, running no 
   } finally {
     await second.close();
   }
-});
+}, 180_000);
