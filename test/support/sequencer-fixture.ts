@@ -67,8 +67,10 @@ export interface LabCoordinatorOptions {
 const log = createLogger({ name: 'coordinator', level: 'silent' });
 
 export function openLabCoordinator(labDir: string, opts: LabCoordinatorOptions = {}): LabCoordinator {
+  // No Leases service runs here, so nothing renews: the seeded leases must outlast a test
+  // on a busy machine (10 s ran out before a switchover reserved its epoch, under load).
   const inventory = loadInventory(
-    writeLabInventory(labDir, { policy: { leaseTtlMs: opts.leaseTtlMs ?? 10_000, safetyMarginMs: 1_000 }, ...(opts.healthCheck && { healthCheck: opts.healthCheck }) }),
+    writeLabInventory(labDir, { policy: { leaseTtlMs: opts.leaseTtlMs ?? 120_000, safetyMarginMs: 1_000 }, ...(opts.healthCheck && { healthCheck: opts.healthCheck }) }),
   );
   const store = openDatabase(path.join(labDir, 'coordinator.db'));
   seedCoordinatorStore(store, inventory, systemClock.nowMs());
