@@ -75,8 +75,8 @@ const PLAN: PlannedStep[] = [
   { index: 11, name: 'commit-lease', host: '' },
 ];
 
-/** CI: one source step, the storage hand-over, a target step, and the commit. */
-const CI_STEPS = [2, 5, 8, 11];
+/** npm test: the storage hand-over and the commit; `npm run test:all` crashes at every step. */
+const CI_STEPS = [5, 11];
 const FULL = process.env.TWINZONE_FULL_FAULTS === '1';
 const STEPS = FULL ? PLAN.map((s) => s.index) : CI_STEPS;
 
