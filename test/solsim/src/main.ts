@@ -6,7 +6,7 @@ import { simEnvFrom, SimEnvError } from './env.js';
 import { corruptOutput, takeFault } from './faults.js';
 import { isPoweredOff } from './state/power.js';
 import { sleepSync } from './sync-sleep.js';
-import { commands } from './commands/index.js';
+import { loadCommand } from './commands/load-command.js';
 
 export async function main(name: string): Promise<void> {
   const argv = process.argv.slice(2);
@@ -21,7 +21,7 @@ export async function main(name: string): Promise<void> {
     }
     throw err;
   }
-  const command: SimCommand | undefined = commands[name];
+  const command: SimCommand | undefined = await loadCommand(name);
   if (!command) {
     process.stderr.write(`solsim: no simulated command named ${name}\n`);
     process.exitCode = 1;
