@@ -7,6 +7,7 @@
 // RunProbe (the coordinator's question after a boot) does not come here: it reads anew.
 import type { Clock } from '../../shared/time/clock.js';
 import type { ProbeResult } from './probe-result.js';
+import { zoneStateVerdict } from './zone-state-probe.js';
 
 export interface ListedZone {
   name: string;
@@ -49,6 +50,6 @@ export class SharedZoneListing {
     const durationMs = Math.round(this.o.clock.monoMs() - started);
     const found = zones.find((z) => z.name === zone);
     if (!found) return { healthy: false, detail: `${zone} is not configured on this host`, durationMs };
-    return { healthy: found.state === 'running', detail: `${zone} is ${found.state}`, durationMs };
+    return zoneStateVerdict(zone, found.state, durationMs);
   }
 }

@@ -12,5 +12,10 @@ export async function zoneStateProbe(ctx: OpContext, zone: string, timeoutMs: nu
   }
   // Output that cannot be read whole throws COMMAND_OUTPUT: no state is guessed from it.
   const { state } = parseZoneadmListZone(zone, r.stdout);
+  return zoneStateVerdict(zone, state, durationMs);
+}
+
+/** The zone-state check's answer for a state read by any listing. */
+export function zoneStateVerdict(zone: string, state: string, durationMs: number): ProbeResult {
   return { healthy: state === 'running', detail: `${zone} is ${state}`, durationMs };
 }
