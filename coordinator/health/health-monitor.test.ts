@@ -63,6 +63,12 @@ describe('health checks', () => {
     changes.length = 0;
   });
 
+  it('lists the checks in the order the inventory declares them, whatever order they reported in', () => {
+    monitor.takeProbes('hostA', [probe('tcp', true)]);
+    monitor.takeProbes('hostA', [probe('zone-state', true)]);
+    expect(monitor.checks('db01').map((c) => `${c.host} ${c.check}`)).toEqual(['hostA zone-state', 'hostA tcp']);
+  });
+
   it('counts streaks and raises check-failed once when the threshold is reached, then check-recovered', () => {
     for (let i = 0; i < 3; i += 1) {
       monitor.takeProbes('hostA', [probe('tcp', true)]);

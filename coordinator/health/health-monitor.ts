@@ -92,8 +92,14 @@ export class HealthMonitor implements HealthView, HealthFeed {
 
   // ------------------------------------------------------------------ HealthView
 
+  /** In a stable order, host by host and each host's checks as the inventory declares them, whatever order they reported in. */
   checks(zone: string): CheckState[] {
-    return [...this.checkStates.values()].filter((c) => c.zone === zone);
+    const z = this.o.inventory().zones.find((x) => x.name === zone);
+    const declared = new Map((z ? namedChecks(z) : []).map(({ name }, i) => [name, i]));
+    const rank = (c: CheckState) => declared.get(c.check) ?? declared.size;
+    return [...this.checkStates.values()]
+      .filter((c) => c.zone === zone)
+      .sort((a, b) => a.host.localeCompare(b.host) || rank(a) - rank(b) || a.check.localeCompare(b.check));
   }
 
   zoneHealthy(zone: string, host: string): boolean | undefined {
