@@ -100,7 +100,11 @@ function spawnDaemon(what: string, args: string[], logFile: string, timeoutMs: n
   fs.mkdirSync(path.dirname(logFile), { recursive: true });
   const fd = fs.openSync(logFile, 'a');
   const from = fs.fstatSync(fd).size;
-  const child = spawn(process.execPath, [TWINZONE_CLI(), ...args], { detached: true, stdio: ['ignore', fd, fd] });
+  // TWINZONE_DAEMON_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the
+  // daemons from their first instruction, start-up included, which the bench's SIGUSR2
+  // hook cannot when the event loop is the thing blocked.
+  const nodeArgs = process.env.TWINZONE_DAEMON_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, TWINZONE_CLI(), ...args], { detached: true, stdio: ['ignore', fd, fd] });
   fs.closeSync(fd);
   return new Promise((resolve, reject) => {
     const started = Date.now();
