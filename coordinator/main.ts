@@ -33,6 +33,7 @@ import { clientCredentials } from '../shared/grpc/tls-credentials.js';
 import { daemonTls, INSECURE_FLAG } from '../shared/tls/tls-config.js';
 import { Role } from '../shared/tls/roles.js';
 import { signTransferGrant, type GrantRequest } from '../shared/tls/transfer-grant.js';
+import { findZone } from './inventory/find-zone.js';
 
 const USAGE = 'usage: twinzone coordinator run --config FILE --db FILE [--log-pretty] [--insecure]\n';
 /** How often expired leases are swept. */
@@ -119,7 +120,7 @@ export async function runCoordinator(args: string[]): Promise<number> {
   });
   const leases = new LeaseManager({
     store, clock, log, marginMs: config.leases.marginMs, graceMs: config.leases.graceMs,
-    zoneMarginMs: (zone) => inventory.zones.find((z) => z.name === zone)?.policy.safetyMarginMs,
+    zoneMarginMs: (zone) => findZone(inventory, zone)?.policy.safetyMarginMs,
   });
   leases.rearmAfterRestart();
   const sequencer = createRunSequencer({ store, leases, agents, inventory, clock, log });

@@ -85,7 +85,7 @@ function lease(zone: string, holder: string, epoch = 4, state: Lease['state'] = 
 
 function engine(policy: Partial<ZonePolicy> = {}, opts: { site?: string | null; inventory?: Inventory } = {}): PolicyEngine {
   const inventory = opts.inventory ?? withPolicy(exampleInventory, { holdOffMs: 0, ...policy });
-  return new PolicyEngine({ inventory, health, leases: { get: (z) => leases.get(z) }, store, clock, log, runs, sites, intruders: halter, site: opts.site ?? null });
+  return new PolicyEngine({ inventory, health, leases: { get: (z) => leases.get(z), list: () => [...leases.values()] }, store, clock, log, runs, sites, intruders: halter, site: opts.site ?? null });
 }
 
 function events(what: string, zone?: string) {

@@ -9,9 +9,10 @@ import type { Delta as ProtoDelta } from '../../shared/gen/twinzone/v1/control.j
 import type { Delta, HostPair } from '../store/delta-store.js';
 import type { ControlDeps } from './control-deps.js';
 import { fromProtoDelta, fromProtoDeltaKind, toProtoDelta } from './proto-convert.js';
+import { findZone } from '../inventory/find-zone.js';
 
 function checkPair(deps: ControlDeps, pair: HostPair): void {
-  const zone = deps.inventory.zones.find((z) => z.name === pair.zone);
+  const zone = findZone(deps.inventory, pair.zone);
   if (!zone) throw new TwinzoneError('ZONE_NOT_FOUND', `zone ${pair.zone} is not in the inventory (${deps.inventory.file})`, { fields: { zone: pair.zone } });
   for (const [field, host] of [['from', pair.fromHost], ['to', pair.toHost]] as const) {
     if (!host) throw new TwinzoneError('INVALID_ARGUMENT', `deltas need both hosts: --from HOST and --to HOST`, { fields: { field } });

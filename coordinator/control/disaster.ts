@@ -8,6 +8,7 @@ import type { Inventory } from '../inventory/inventory-schema.js';
 import { RunKind, type RunPlan } from '../runs/run-plan.js';
 import type { SiteDisaster } from '../store/disaster-store.js';
 import type { ControlDeps } from './control-deps.js';
+import { findZone } from '../inventory/find-zone.js';
 
 function requireSite(inventory: Inventory, site: string): void {
   if (!inventory.sites.some((s) => s.name === site)) {
@@ -47,7 +48,7 @@ export function declareDisaster(deps: ControlDeps, site: string, opts: { who: st
 export function requireDeclaredLoss(deps: ControlDeps, plan: RunPlan): void {
   if (plan.kind !== RunKind.DrFailover) return;
   const { inventory } = deps;
-  const zone = inventory.zones.find((z) => z.name === plan.zone);
+  const zone = findZone(inventory, plan.zone);
   const from = plan.source ?? zone?.twins.find((t) => t.role === 'primary')?.host ?? null;
   const site = inventory.hosts.find((h) => h.name === from)?.site;
   if (!site || deps.store.disasters.get(site)) return;

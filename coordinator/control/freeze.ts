@@ -7,6 +7,7 @@ import type { Clock } from '../../shared/time/clock.js';
 import type { Inventory } from '../inventory/inventory-schema.js';
 import { UNFROZEN_EVENT } from '../store/freeze-store.js';
 import type { Store } from '../store/open-database.js';
+import { findZone } from '../inventory/find-zone.js';
 
 export const FROZEN_EVENT = 'zone.frozen';
 
@@ -54,7 +55,7 @@ export function setFreeze(deps: FreezeDeps, req: FreezeRequest, who: string): st
   if (req.all === (req.zone !== '')) {
     throw new TwinzoneError('INVALID_ARGUMENT', 'name one zone or ask for all of them (all=true), not both or neither', { fields: { field: 'zone' } });
   }
-  if (!req.all && !deps.inventory.zones.some((z) => z.name === req.zone)) {
+  if (!req.all && !findZone(deps.inventory, req.zone)) {
     throw new TwinzoneError('ZONE_NOT_FOUND', `zone ${req.zone} is not in the inventory (${deps.inventory.file})`, { fields: { zone: req.zone } });
   }
   const zones = req.all ? deps.inventory.zones.map((z) => z.name) : [req.zone];

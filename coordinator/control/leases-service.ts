@@ -21,6 +21,7 @@ import type { Inventory } from '../inventory/inventory-schema.js';
 import type { Actor, LeaseManager } from '../leases/lease-manager.js';
 import type { Store } from '../store/open-database.js';
 import { LEASES_ACCESS } from './control-access.js';
+import { findZone } from '../inventory/find-zone.js';
 
 export interface LeasesBindingOptions {
   leaseManager: LeaseManager;
@@ -99,7 +100,7 @@ export class LeasesEdge {
       .filter((l) => (l.state === 'held' || l.state === 'migrating') && l.holder === host)
       .map((l) => {
         const zone = this.o.store.zones.get(l.zone);
-        const invZone = inv.zones.find((z) => z.name === l.zone);
+        const invZone = findZone(inv, l.zone);
         const group = invZone && inv.storageGroups.find((g) => g.name === invZone.storageGroup);
         return {
           zone: l.zone,

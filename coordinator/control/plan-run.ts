@@ -16,6 +16,7 @@ import type { ControlDeps } from './control-deps.js';
 import { fromProtoRunKind, toProtoPlannedStep } from './proto-convert.js';
 import { planRequest } from './run-request.js';
 import { readZoneLocations, runningHosts, unansweredTwins } from './zone-locations.js';
+import { findZone } from '../inventory/find-zone.js';
 
 /** The request as the domain reads it, the plan built from the lease and the agents' view. */
 export async function planFor(deps: ControlDeps, request: ProtoRunRequest | undefined, signal?: AbortSignal): Promise<RunPlan> {
@@ -23,7 +24,7 @@ export async function planFor(deps: ControlDeps, request: ProtoRunRequest | unde
   let run = request;
   const kind = fromProtoRunKind(run.kind);
   if (kind === RunKind.Drill && run.cleanup && run.zone === '') run = { ...run, zone: zoneWithDrillLeft(deps) };
-  const zone = deps.inventory.zones.find((z) => z.name === run.zone);
+  const zone = findZone(deps.inventory, run.zone);
   const hosts = zone ? zone.twins.map((t) => t.host) : [];
   const locations = await readZoneLocations(deps.agents, hosts, signal);
   return planRequest(

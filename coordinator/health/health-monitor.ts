@@ -13,6 +13,7 @@ import type { Logger } from '../../shared/log/create-logger.js';
 import type { Clock } from '../../shared/time/clock.js';
 import type { Inventory } from '../inventory/inventory-schema.js';
 import type { Store } from '../store/open-database.js';
+import { findZone } from '../inventory/find-zone.js';
 import { namedChecks } from './check-specs.js';
 import { HEALTH_MONITOR, HealthEvent } from './health-events.js';
 import type { CheckState, HealthChange, HealthView, HostHealth } from './health-view.js';
@@ -75,7 +76,8 @@ export interface ViolationEpisode {
 const key = (...parts: string[]) => parts.join('\u0000');
 
 export class HealthMonitor implements HealthView, HealthFeed {
-  private readonly checkStates = new Map<string, CheckState>();
+  /** zone → (host, check) → latest state: a zone's checks are read per zone per tick. */
+  private readonly checkStates = new Map<string, Map<string, CheckState>>();
   private readonly hosts = new Map<string, HostTrack>();
   /** zone/host → the epoch the host last renewed the zone under. */
   private readonly tenures = new Map<string, number>();
@@ -94,18 +96,19 @@ export class HealthMonitor implements HealthView, HealthFeed {
 
   /** In a stable order, host by host and each host's checks as the inventory declares them, whatever order they reported in. */
   checks(zone: string): CheckState[] {
-    const z = this.o.inventory().zones.find((x) => x.name === zone);
+    const states = this.checkStates.get(zone);
+    if (!states) return [];
+    const z = findZone(this.o.inventory(), zone);
     const declared = new Map((z ? namedChecks(z) : []).map(({ name }, i) => [name, i]));
     const rank = (c: CheckState) => declared.get(c.check) ?? declared.size;
-    return [...this.checkStates.values()]
-      .filter((c) => c.zone === zone)
+    return [...states.values()]
       .sort((a, b) => a.host.localeCompare(b.host) || rank(a) - rank(b) || a.check.localeCompare(b.check));
   }
 
   zoneHealthy(zone: string, host: string): boolean | undefined {
-    const z = this.o.inventory().zones.find((x) => x.name === zone);
+    const z = findZone(this.o.inventory(), zone);
     if (!z) return undefined;
-    const states = namedChecks(z).map(({ name }) => this.checkStates.get(key(zone, host, name)));
+    const states = namedChecks(z).map(({ name }) => this.checkStates.get(zone)?.get(key(host, name)));
     if (states.some((s) => s && failed(s))) return false;
     // Not yet reported, or failing below its threshold: not decided either way.
     if (states.some((s) => !s || !s.healthy)) return undefined;
@@ -141,7 +144,7 @@ export class HealthMonitor implements HealthView, HealthFeed {
       if (this.tenures.get(k) === epoch) continue;
       this.tenures.set(k, epoch);
       // A new tenure: what any host reported before is about another one.
-      for (const [ck, c] of this.checkStates) if (c.zone === zone) this.checkStates.delete(ck);
+      this.checkStates.delete(zone);
     }
     if (t.health !== 'ok') this.evaluateHost(host, t);
   }
@@ -151,12 +154,13 @@ export class HealthMonitor implements HealthView, HealthFeed {
     const inventory = this.o.inventory();
     for (const p of probes) {
       if (LOSS_CHECKS.has(p.check)) continue;
-      const zone = inventory.zones.find((z) => z.name === p.zone);
+      const zone = findZone(inventory, p.zone);
       const lease = this.o.store.leases.get(p.zone);
       if (!zone || !lease || lease.holder !== host || (lease.state !== 'held' && lease.state !== 'migrating')) continue;
       const threshold = namedChecks(zone).find((c) => c.name === p.check)?.check.failureThreshold ?? inventory.defaults.healthCheck.failureThreshold;
-      const k = key(p.zone, host, p.check);
-      const prev = this.checkStates.get(k);
+      const k = key(host, p.check);
+      const zoneStates = this.checkStates.get(p.zone) ?? this.checkStates.set(p.zone, new Map()).get(p.zone)!;
+      const prev = zoneStates.get(k);
       if (prev && p.atMs < prev.atMs) continue;
       const next: CheckState = {
         zone: p.zone,
@@ -169,7 +173,7 @@ export class HealthMonitor implements HealthView, HealthFeed {
         atMs: p.atMs,
         receivedAtMs,
       };
-      this.checkStates.set(k, next);
+      zoneStates.set(k, next);
       const wasFailed = prev !== undefined && failed(prev);
       if (!wasFailed && failed(next)) this.checkChanged('check-failed', next, lease.epoch);
       else if (wasFailed && next.healthy) this.checkChanged('check-recovered', next, lease.epoch);
@@ -180,7 +184,7 @@ export class HealthMonitor implements HealthView, HealthFeed {
     const nowMs = this.o.clock.nowMs();
     const live = new Set<string>();
     for (const t of twins) {
-      if (!this.watchingTwins || !this.o.inventory().zones.some((z) => z.name === t.zone)) continue;
+      if (!this.watchingTwins || !findZone(this.o.inventory(), t.zone)) continue;
       const lease = this.o.store.leases.get(t.zone);
       const holds = lease !== undefined && lease.holder === host && (lease.state === 'held' || lease.state === 'migrating');
       // A run starts and stops twins on purpose; the violation is a twin live outside one.
@@ -272,7 +276,7 @@ export class HealthMonitor implements HealthView, HealthFeed {
   /** TTL of the shortest lease among ZONES, else the inventory's default (as the Leases edge tells agents). */
   private ttlFor(zones: string[]): number {
     const inventory = this.o.inventory();
-    const ttls = zones.map((z) => inventory.zones.find((x) => x.name === z)?.policy.leaseTtlMs).filter((t): t is number => typeof t === 'number');
+    const ttls = zones.map((z) => findZone(inventory, z)?.policy.leaseTtlMs).filter((t): t is number => typeof t === 'number');
     return ttls.length > 0 ? Math.min(...ttls) : inventory.defaults.policy.leaseTtlMs;
   }
 

@@ -16,6 +16,7 @@ import type { RunPlan } from '../runs/run-plan.js';
 import type { RunState } from '../runs/run-states.js';
 import type { Store } from '../store/open-database.js';
 import { hookOk, type Hook, type HookPoint, type HookRecord } from './hook-spec.js';
+import { findZone } from '../inventory/find-zone.js';
 
 export const HookEvent = { Ran: 'hook.ran', Vetoed: 'hook.vetoed' } as const;
 
@@ -37,7 +38,7 @@ export interface HookCall {
 
 /** The hooks a run of ZONE calls at POINT: its primary twin's site's, then its own, in file order. */
 export function hooksAt(inventory: Inventory, zoneName: string, point: HookPoint): Hook[] {
-  const zone = inventory.zones.find((z) => z.name === zoneName);
+  const zone = findZone(inventory, zoneName);
   if (!zone) return [];
   const primary = zone.twins.find((t) => t.role === 'primary')?.host;
   const site = inventory.sites.find((s) => s.name === inventory.hosts.find((h) => h.name === primary)?.site);

@@ -22,6 +22,7 @@ import { DEFAULT_MAX_CONCURRENT_RUNS } from '../runs/run-admission.js';
 import { RunKind, type RunPlan } from '../runs/run-plan.js';
 import type { RunOutcome, RunProgressEvent } from '../runs/run-progress.js';
 import { selectSiteZones, type LeftOut, type Wave } from './waves.js';
+import { findZone } from '../inventory/find-zone.js';
 
 /** Runs at once inside a wave when neither the request nor the configuration says. */
 export const DEFAULT_SITE_RUN_CONCURRENCY = 4;
@@ -221,7 +222,7 @@ class SiteRun {
 
   /** Planned when its turn comes, from the lease and the agents' view at that moment. */
   private async plan(zone: string, target: string): Promise<RunPlan> {
-    const z = this.deps.inventory.zones.find((x) => x.name === zone)!;
+    const z = findZone(this.deps.inventory, zone)!;
     const locations = await readZoneLocations(this.deps.agents, z.twins.map((t) => t.host), this.deps.signal);
     return planRequest(
       { kind: this.req.kind, zone, target, site: this.req.toSite ?? '' },
@@ -251,7 +252,7 @@ class SiteRun {
 
   /** The wave gate: every inventory check of the zone passes on its new host, asked of that host's agent. */
   private async confirmHealthy(zone: string, host: string): Promise<void> {
-    const z = this.deps.inventory.zones.find((x) => x.name === zone)!;
+    const z = findZone(this.deps.inventory, zone)!;
     await runCoordinatorStep(
       {
         store: this.deps.store,
