@@ -51,6 +51,12 @@ describe('agent configuration', () => {
     ]));
   });
 
+  it('lists an idle host every 2 s unless told otherwise, and refuses intervals under 500 ms', () => {
+    expect(loadAgentConfig(file('host: hostA\n')).idleListingIntervalMs).toBe(2000);
+    expect(loadAgentConfig(file('host: hostA\nidleListingIntervalMs: 10000\n')).idleListingIntervalMs).toBe(10_000);
+    expect(problems('host: hostA\nidleListingIntervalMs: 10\n').join('\n')).toMatch(/idleListingIntervalMs/);
+  });
+
   it('takes an optional coordinator address for the lease keeper', () => {
     expect(loadAgentConfig(file('host: hostA\n')).coordinator).toBeNull();
     expect(loadAgentConfig(file('host: hostA\ncoordinator: coord1:7430\n')).coordinator).toBe('coord1:7430');

@@ -13,6 +13,7 @@
 //   logLevel: info
 //   coordinator: coord.example:7430  # optional: renew leases there and self-fence on loss
 //   hooksDir: /etc/twinzone/hooks    # the only executables RunHook runs (README "Hooks")
+//   idleListingIntervalMs: 2000      # how often a host holding no checked zone lists its zones for live twins
 //   metrics: 0.0.0.0:9420            # optional: the Prometheus endpoint (GET /metrics)
 //   tls: { dir: /etc/twinzone/tls, name: hostA }   # default name: host (shared/tls/tls-config.ts)
 //   insecure: false                  # true: plaintext, no authentication (labs only)
@@ -26,6 +27,7 @@ import { TLS_CONFIG_FIELDS, tlsSettingsFrom, type TlsSettings } from '../shared/
 import { COMMAND_NAMES, type CommandName } from './platform/command-runner.js';
 import { resolveCommandPaths, type CommandPaths } from './platform/command-paths.js';
 import type { CommandTimeouts } from './ops/op-context.js';
+import { IDLE_PROBE_INTERVAL_MS } from './probes/probe-scheduler.js';
 
 export interface ConfiguredGroup {
   kind: 'vxdg' | 'zpool';
@@ -55,6 +57,11 @@ export interface AgentConfig {
   tls: TlsSettings;
   /** RunHook runs executables under this directory and nothing else (README "Hooks"). */
   hooksDir: string;
+  /**
+   * How often a host whose zones have no checks lists its zones to report live twins
+   * (a host with checks lists at their interval): the I1 watch on an idle twin host.
+   */
+  idleListingIntervalMs: number;
 }
 
 export const DEFAULT_HOOKS_DIR = '/etc/twinzone/hooks';
@@ -87,6 +94,7 @@ export const AgentConfigFile = fields({
   coordinator: matching(/^[^\s:]+:\d{1,5}$/, 'must be HOST:PORT').optional(),
   metrics: listenAddress().optional(),
   hooksDir: checkedText((p) => (path.isAbsolute(p) ? null : 'must be an absolute path')).default(DEFAULT_HOOKS_DIR),
+  idleListingIntervalMs: numberAtLeast(500).default(IDLE_PROBE_INTERVAL_MS),
   ...TLS_CONFIG_FIELDS,
 });
 
@@ -113,5 +121,6 @@ export function loadAgentConfig(file: string): AgentConfig {
     metrics: cfg.metrics ?? null,
     tls: tlsSettingsFrom(cfg, file, cfg.host),
     hooksDir: path.normalize(cfg.hooksDir),
+    idleListingIntervalMs: cfg.idleListingIntervalMs,
   };
 }

@@ -84,6 +84,7 @@ export function runLeaseKeeper(runtime: AgentRuntime, coordinator: string): Runn
     listZones: () => listing.get(),
     onResult: (result) => keeper.takeResult(result),
     onTwins: (twins) => keeper.takeTwins(twins),
+    idleIntervalMs: config.idleListingIntervalMs,
   });
   const keeper: LeaseKeeper = new LeaseKeeper({
     host: config.host,
