@@ -43,8 +43,16 @@ export function benchTempDir(what: string): string {
   return dir;
 }
 
+/** Stops the lab's processes and removes it; TWINZONE_BENCH_KEEP=1 keeps its files (logs, store) to read after. */
 export async function destroyBenchLab(dir: string): Promise<void> {
-  await destroyLab(dir);
+  if (process.env.TWINZONE_BENCH_KEEP === '1') {
+    const { labAgentsDown, stopCoordinator } = await import('../test/lab/processes.js');
+    await stopCoordinator(dir);
+    await labAgentsDown(dir);
+    process.stderr.write(`kept ${dir} (TWINZONE_BENCH_KEEP=1)\n`);
+  } else {
+    await destroyLab(dir);
+  }
   openLabs.delete(dir);
 }
 

@@ -32,14 +32,14 @@ const FULL = {
   // 500 zones (the size) take about 20 minutes to build on a loaded 2-core
   // machine (the simulator creates each zone copy as an administrator would): the full
   // suite uses 100 on the same 20 hosts; --scale-zones 500 runs the size.
-  scale: { hostsPerSite: 10, zones: 100, renewWindowSeconds: 20, failovers: 32, concurrency: 8 },
+  scale: { hostsPerSite: 10, zones: 100, renewWindowSeconds: 20, concurrency: 8 },
   store: { hosts: 200, zones: 10_000, renewalRounds: 5, grpcSeconds: 10, grpcConcurrency: 16 },
 };
 const SMOKE: typeof FULL = {
   switchovers: 2,
   failoverTtlsMs: [2_000],
   archiveSizesMiB: [4, 16],
-  scale: { hostsPerSite: 2, zones: 8, renewWindowSeconds: 4, failovers: 4, concurrency: 4 },
+  scale: { hostsPerSite: 2, zones: 8, renewWindowSeconds: 4, concurrency: 4 },
   store: { hosts: 10, zones: 200, renewalRounds: 3, grpcSeconds: 2, grpcConcurrency: 4 },
 };
 

@@ -14,7 +14,7 @@ import { startServer } from '../shared/grpc/serve.js';
 import { createLogger } from '../shared/log/create-logger.js';
 import { systemClock } from '../shared/time/clock.js';
 import { AgentPool } from './agents/agent-pool.js';
-import { adoptRunningZones } from './adopt-leases.js';
+import { adoptRunningZones, keepAdopting } from './adopt-leases.js';
 import { applyInventory } from './apply-inventory.js';
 import { controlBinding } from './control/control-service.js';
 import { loadCoordinatorConfig } from './coordinator-config.js';
@@ -168,8 +168,10 @@ export async function runCoordinator(args: string[]): Promise<number> {
   const resumed = await sequencer.resumeAll();
   if (resumed.length > 0) log.info({ runs: resumed.map((r) => ({ run: r.runId, state: r.state })) }, 'unfinished runs resumed');
   // After resuming: a resumed run may have placed a zone; only what is still unleased is adopted.
-  await adoptRunningZones(inventory, leases, agents, log);
-  // Until now a running zone not yet adopted would look like a twin live without its lease.
+  const adoption = await adoptRunningZones(inventory, leases, agents, log);
+  const adopting = keepAdopting(adoption.waiting, (only) => adoptRunningZones(inventory, leases, agents, log, only), log, { firstDelayMs: 2_000, maxDelayMs: 30_000 });
+  // Until now a running zone not yet adopted would look like a twin live without its lease
+  // (one still waiting for adoption has no lease at all, which the monitor leaves alone).
   health.watchTwins();
   settle();
   // After the resume: automation decides on what the resumed runs left, never beside them.
@@ -190,6 +192,7 @@ export async function runCoordinator(args: string[]): Promise<number> {
   return new Promise<number>((resolve) => {
     const stop = (signal: string) => {
       clearInterval(sweep);
+      adopting.stop();
       void automation?.stop();
       health.stop();
       log.info({ signal }, 'shutting down');

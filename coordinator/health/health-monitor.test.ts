@@ -197,6 +197,19 @@ describe('concurrency violations', () => {
     ]);
   });
 
+  it('leaves alone a zone never placed: it waits for adoption, with no holder to protect', () => {
+    const twoZones = { ...inventory, zones: [...inventory.zones, { ...inventory.zones[0]!, name: 'db02' }] } as typeof inventory;
+    const m = new HealthMonitor({ store, clock, log, inventory: () => twoZones });
+    m.watchTwins();
+    m.takeTwins('hostB', [{ zone: 'db02', state: 'running' }], true);
+    expect(m.violations()).toEqual([]);
+    // Placed on hostA, the same report is a violation.
+    store.zones.upsert({ name: 'db02', brand: 'solaris8', zonepath: '/zones/db02', lossPolicy: 'halt', leaseTtlMs: TTL }, clock.nowMs());
+    leases.grant('db02', 'hostA', { who: 'test' });
+    m.takeTwins('hostB', [{ zone: 'db02', state: 'running' }], true);
+    expect(m.violations()).toEqual([expect.objectContaining({ zone: 'db02', host: 'hostB', leaseHolder: 'hostA' })]);
+  });
+
   it('does not count twins during a run or before adoption is over', () => {
     const fresh = new HealthMonitor({ store, clock, log, inventory: () => inventory });
     fresh.takeTwins('hostB', [{ zone: 'db01', state: 'running' }], true);

@@ -186,7 +186,10 @@ export class HealthMonitor implements HealthView, HealthFeed {
     for (const t of twins) {
       if (!this.watchingTwins || !findZone(this.o.inventory(), t.zone)) continue;
       const lease = this.o.store.leases.get(t.zone);
-      const holds = lease !== undefined && lease.holder === host && (lease.state === 'held' || lease.state === 'migrating');
+      // A zone never placed has no holder to protect: the coordinator adopts it where it runs
+      // (adopt-leases.ts, tried again while a twin host has not answered).
+      if (lease === undefined) continue;
+      const holds = lease.holder === host && (lease.state === 'held' || lease.state === 'migrating');
       // A run starts and stops twins on purpose; the violation is a twin live outside one.
       if (holds || this.o.store.runs.unfinishedForZone(t.zone)) continue;
       live.add(t.zone);

@@ -25,7 +25,7 @@ export function labTlsDir(lab: string): string {
   return path.join(path.resolve(lab), 'tls');
 }
 
-const made = new Map<string, Promise<string>>();
+const made = new Map<string, { promise: Promise<string>; settled: boolean }>();
 
 function writeIdentity(dir: string, name: string, pair: PemPair): void {
   fs.writeFileSync(path.join(dir, `${name}.crt`), pair.cert);
@@ -77,13 +77,18 @@ async function makeLabTls(lab: string): Promise<string> {
 /** DIR/tls with every lab identity in it (made if missing). */
 export function ensureLabTls(labDir: string): Promise<string> {
   const lab = path.resolve(labDir);
-  let p = made.get(lab);
-  if (!p || !fs.existsSync(path.join(labTlsDir(lab), CA_CERT_FILE))) {
-    p = makeLabTls(lab);
-    made.set(lab, p);
-    p.catch(() => made.delete(lab));
-  }
-  return p;
+  const entry = made.get(lab);
+  // Made already, unless the lab was wiped since. A making still under way is shared: agents
+  // started at once used to each see no CA yet and make their own, so some certificates
+  // were issued by a CA the others did not trust.
+  if (entry && (!entry.settled || fs.existsSync(path.join(labTlsDir(lab), CA_CERT_FILE)))) return entry.promise;
+  const next = { promise: makeLabTls(lab), settled: false };
+  made.set(lab, next);
+  next.promise.then(
+    () => (next.settled = true),
+    () => made.delete(lab),
+  );
+  return next.promise;
 }
 
 /** A lab identity (e.g. "coordinator", "hostA", "operator") as loaded by the daemons. */
