@@ -13,6 +13,8 @@ import { readZoneLocations, runningHosts, unansweredTwins } from './control/zone
 import type { Inventory } from './inventory/inventory-schema.js';
 import type { LeaseManager } from './leases/lease-manager.js';
 
+const ADOPTION_LIST_DEADLINE_MS = 30_000;
+
 export interface Adoption {
   adopted: string[];
   /** Zones not adopted because a twin host gave no readable zone list: worth another try. */
@@ -23,7 +25,9 @@ export async function adoptRunningZones(inventory: Inventory, leases: LeaseManag
   const unleased = inventory.zones.filter((z) => (!only || only.has(z.name)) && (leases.get(z.name)?.state ?? 'free') === 'free');
   if (unleased.length === 0) return { adopted: [], waiting: [] };
   const twinHosts = new Set(unleased.flatMap((z) => z.twins.map((t) => t.host)));
-  const locations = await readZoneLocations(agents, agents.hosts().filter((h) => twinHosts.has(h)));
+  // Nobody waits on adoption: a host slow to list its zones (loaded, just booted) is given
+  // longer than a status call would give it, rather than asked again and again.
+  const locations = await readZoneLocations(agents, agents.hosts().filter((h) => twinHosts.has(h)), undefined, ADOPTION_LIST_DEADLINE_MS);
   const adopted: string[] = [];
   const waiting: string[] = [];
   for (const zone of unleased) {

@@ -130,11 +130,19 @@ describe('haltZone', () => {
     ]);
   });
 
-  it('refuses a configured zone without running halt', async () => {
+  it('finds a configured (detached) zone already down without running halt, and shutdown alike', async () => {
     runner.add(listed('configured'));
+    expect(await haltZone(makeCtx(), { zone: 'db01' })).toEqual({ outcome: 'already down (configured)', changed: false, state: 'configured' });
+    expect(runner.commandLines).toEqual(['zoneadm -z db01 list -p']);
+    runner.add(listed('configured'));
+    expect(await shutdownZone(makeCtx(), { zone: 'db01' })).toEqual({ outcome: 'already down (configured)', changed: false, state: 'configured' });
+  });
+
+  it('refuses an incomplete zone without running halt', async () => {
+    runner.add(listed('incomplete'));
     const err = await rejection(haltZone(makeCtx(), { zone: 'db01' }));
     expect(err.code).toBe('ZONE_WRONG_STATE');
-    expect(err.details.fields).toMatchObject({ zone: 'db01', host: 'hostB', state: 'configured' });
+    expect(err.details.fields).toMatchObject({ zone: 'db01', host: 'hostB', state: 'incomplete' });
     expect(runner.commandLines).toEqual(['zoneadm -z db01 list -p']);
   });
 

@@ -209,8 +209,10 @@ export async function haltZone(ctx: OpContext, req: ZoneRequest): Promise<ZoneOp
   const zone = req.zone;
   const { state } = await requireZone(ctx, zone);
   if (state === 'installed') return already('already installed', state);
+  // Detached or never installed: nothing runs, which is all a halt promises.
+  if (state === 'configured') return already('already down (configured)', state);
   if (!LIVE_STATES.includes(state)) {
-    // zoneadmd will not manage a configured or incomplete zone (ref 1.6 table)
+    // zoneadmd will not manage an incomplete zone (ref 1.6 table)
     throw wrongState(ctx, zone, state, `cannot halt ${zone}: it is ${state}, not booted`);
   }
   await runZoneadm(ctx, zone, zoneadmArgs.halt(zone));
@@ -232,6 +234,7 @@ export async function shutdownZone(ctx: OpContext, req: ShutdownZoneRequest): Pr
   const deadline = performance.now() + timeoutMs;
   const { state } = await requireZone(ctx, zone);
   if (state === 'installed') return already('already installed', state);
+  if (state === 'configured') return already('already down (configured)', state);
   if (!LIVE_STATES.includes(state)) throw wrongState(ctx, zone, state, `cannot shut down ${zone}: it is ${state}, not booted`);
 
   const warnings: string[] = [];

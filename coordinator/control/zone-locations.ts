@@ -17,13 +17,14 @@ export interface ZoneLocations {
 /** ListZones answers in milliseconds; a host that takes longer is as good as down for a status. */
 const LIST_DEADLINE_MS = 5_000;
 
-export async function readZoneLocations(agents: AgentPool, hosts: readonly string[], signal?: AbortSignal): Promise<ZoneLocations> {
+/** DEADLINE_MS: LIST_DEADLINE_MS for a caller waiting on it; background work can wait longer for a loaded host. */
+export async function readZoneLocations(agents: AgentPool, hosts: readonly string[], signal?: AbortSignal, deadlineMs = LIST_DEADLINE_MS): Promise<ZoneLocations> {
   const states = new Map<string, Map<string, ZoneState>>();
   const unanswered = new Map<string, string>();
   await Promise.all(
     hosts.map(async (host) => {
       try {
-        const reply = await agents.get(host).listZones({}, { signal, deadlineMs: LIST_DEADLINE_MS });
+        const reply = await agents.get(host).listZones({}, { signal, deadlineMs });
         for (const z of reply.zones) {
           if (!states.has(z.name)) states.set(z.name, new Map());
           states.get(z.name)!.set(host, z.state);

@@ -76,6 +76,7 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignReport> {
         disasterDone = true;
         rpo = rpo.concat(record.rpo ?? []);
       }
+      const operationEndedAtMs = Date.now();
       const conv = await converge(lab, { timeoutMs: CONVERGE_TIMEOUT_MS, appRestarts: nemesis.killedApps, maxRepairs: 2, cliTimeoutMs: CLI_TIMEOUT_MS });
       record.convergeMs = conv.ms;
       record.converged = conv.converged;
@@ -85,7 +86,8 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignReport> {
       // Completed: every zone the operation moved has a succeeded run since it started.
       const runs = readRuns(lab).filter((r) => r.created_at_ms >= record.startedAtMs && op.zones.includes(r.zone));
       record.runs = runs.map((r) => ({ id: r.id, kind: r.kind, zone: r.zone, state: r.state, reason: r.final_reason ?? '' }));
-      record.completed = op.zones.every((z) => runs.some((r) => r.zone === z && r.state === 'succeeded' && r.kind !== 'failover-repair'));
+      // The campaign's own repairs (restarts, failovers while converging) do not count.
+      record.completed = op.zones.every((z) => runs.some((r) => r.zone === z && r.state === 'succeeded' && r.created_at_ms < operationEndedAtMs));
       if (record.completed && op.source) for (const z of op.zones) previousHost.set(z, op.source);
       ops.push(record);
       const found = checkAll(lab, i, conv.problems, conv.converged);

@@ -1,8 +1,9 @@
 // After an operation and its faults: heal, restart what died, and wait until the lab is
 // settled again — every daemon up on every powered host, every run in a final state,
 // every zone live on at most one host, and a zone live nowhere either repaired (a
-// failover to an installed twin in its site, as an operator would ask) or recorded as
-// stopped with the reason. The time from the last heal to that point is what the report
+// restart on its holder while that host still renews the lease, else a failover to an
+// installed twin in its site, as an operator would ask) or recorded as stopped with the
+// reason. The time from the last heal to that point is what the report
 // calls "time to converge".
 import { processAlive } from '../solsim/src/app/app-control.js';
 import { labEnv } from '../lab/create-lab.js';
@@ -17,7 +18,7 @@ import { unfinishedRuns } from './invariants.js';
 export interface ConvergeResult {
   converged: boolean;
   ms: number;
-  /** Repairs asked for zones live nowhere (failovers), with their CLI results. */
+  /** Repairs asked for zones live nowhere (restarts and failovers), with their CLI results. */
   repairs: CliRun[];
   /** Zones left stopped, with the reason. */
   stopped: Map<string, string>;
@@ -114,8 +115,18 @@ export async function converge(
       opts.appRestarts.delete(zone);
       if (stopped.has(zone)) continue;
       const holder = lease?.holder ?? null;
-      const target = repairTarget(hosts, zone, holder);
       const tries = repairsOf.get(zone) ?? 0;
+      // Its holder is up and still renews the lease (a move abandoned by a failed
+      // rollback): a failover would wait for a lease that never expires. The README's
+      // answer to rollback_failed: restart it on the holder.
+      const holderView = hosts.find((h) => h.host === holder);
+      if (lease && holder && lease.state === 'held' && holderView && !holderView.poweredOff && (lease.expires_at_ms ?? 0) > Date.now() && tries < opts.maxRepairs) {
+        repairsOf.set(zone, tries + 1);
+        repairs.push(await runCli(lab.cli, ['restart', zone], opts.cliTimeoutMs));
+        acted = true;
+        continue;
+      }
+      const target = repairTarget(hosts, zone, holder);
       if (!target || tries >= opts.maxRepairs) {
         stopped.set(zone, target ? `${tries} repair failover(s) of ${zone} failed; last holder ${holder}` : `no twin of ${zone} in the site of ${holder} can take it (installed or detached on a host that is up)`);
         continue;

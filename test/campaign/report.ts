@@ -105,7 +105,7 @@ export function reportMarkdown(r: CampaignReport): string {
     `| records written / lost | ${r.records.written} / ${r.records.lost} |`,
     `| disaster RPO reported vs actual | ${r.rpo.map((x) => `${x.zone} ${x.reported}/${x.actual}`).join(', ') || '—'} |`,
     `| time to converge after a fault: median / p95 / max (n) | ${(r.convergeMs.median / 1000).toFixed(1)} s / ${(r.convergeMs.p95 / 1000).toFixed(1)} s / ${(r.convergeMs.max / 1000).toFixed(1)} s (${r.convergeMs.samples}) |`,
-    `| repair failovers asked by the campaign | ${r.repairs} |`,
+    `| repairs asked by the campaign (restarts on a live holder, failovers) | ${r.repairs} |`,
     `| stale-epoch refusals seen in the journal | ${r.staleEpochRefusals} |`,
     `| duration | ${(r.durationMs / 60000).toFixed(1)} min |`,
     '',

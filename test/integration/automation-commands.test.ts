@@ -3,6 +3,9 @@
 // place under its lease's epoch (nothing moves), and `twinzone freeze|unfreeze` records
 // who froze what and why, shows it in status, and is audited. Checker after each test.
 import { describe, expect } from 'vitest';
+import { labEnv } from '../lab/create-lab.js';
+import { runCaptured } from '../solsim/src/command.js';
+import { commands } from '../solsim/src/commands/index.js';
 import { readObserverLog } from '../solsim/src/observer.js';
 import { coordinatorTest as test } from '../support/coordinator-fixture.js';
 
@@ -26,13 +29,14 @@ describe('twinzone restart', () => {
   test('halts and boots the zone on its holder under the same epoch, then checks it', { timeout: 240_000 }, async ({ lab }) => {
     const before = readObserverLog(lab.dir).length;
     const plan = await lab.cliJson<{ steps: { name: string; host: string }[] }>(['plan', 'restart', 'db01']);
-    expect(plan.json.steps.map((s) => s.name)).toEqual(['preflight', 'shutdown-zone', 'boot-zone', 'wait-healthy']);
+    expect(plan.json.steps.map((s) => s.name)).toEqual(['preflight', 'shutdown-zone', 'import-storage', 'mount-fs', 'attach-zone', 'boot-zone', 'wait-healthy']);
     const run = await lab.cli(['restart', 'db01', '--json'], { timeoutMs: 180_000 });
     expect(run.code, run.stderr).toBe(0);
     const events = run.stdout.trim().split('\n').map((l) => JSON.parse(l) as { started?: { kind: string; source: string; target: string }; finished?: { state: string } });
     expect(events[0]!.started).toMatchObject({ kind: 'restart', source: 'hostA', target: 'hostA' });
     expect(events.at(-1)!.finished?.state).toBe('succeeded');
-    // The zone went down and came back up on hostA only; its storage never moved.
+    // The zone went down and came back up on hostA only; its storage never moved (the
+    // import, mount and attach found everything in place).
     const after = readObserverLog(lab.dir).slice(before);
     const states = after.flatMap((r) => (r.type === 'zone.state' && r.zone === 'db01' ? [`${r.host}:${r.to}`] : []));
     expect(states).toContain('hostA:installed');
@@ -47,6 +51,31 @@ describe('twinzone restart', () => {
     expect(unknown.code).toBe(1);
     expect(unknown.json.error.code).toBe('ZONE_NOT_FOUND');
     expect((await lab.cli(['restart', 'db01', '--to', 'hostB'])).code).toBe(2);
+  });
+});
+
+describe('twinzone restart after a move left the zone down on its holder', () => {
+  test('brings it up from detached with its storage deported, under the same epoch', { timeout: 240_000 }, async ({ lab }) => {
+    // Adopted at the coordinator's start: hostA holds the lease.
+    await expect.poll(async () => (await lab.cliJson<{ zones: ZoneJson[] }>(['status', 'db01'])).json.zones[0]?.lease?.state, { timeout: 60_000, interval: 1000 }).toBe('held');
+    // What a switchover whose rollback failed can leave while hostA still holds the lease:
+    // the zone detached, its file system unmounted, its disk group deported.
+    const hostA = labEnv(lab.dir, 'hostA');
+    for (const [name, argv] of [
+      ['zoneadm', ['-z', 'db01', 'halt']],
+      ['zoneadm', ['-z', 'db01', 'detach']],
+      ['umount', ['/data/db01']],
+      ['vxdg', ['deport', 'dbdg']],
+    ] as const) {
+      const r = await runCaptured(commands[name]!, hostA, name, argv);
+      expect(r.code, `${name} ${argv.join(' ')}: ${r.stderr}`).toBe(0);
+    }
+    const run = await lab.cli(['restart', 'db01', '--json'], { timeoutMs: 180_000 });
+    expect(run.code, run.stdout.slice(-1500) + run.stderr).toBe(0);
+    const status = await lab.cliJson<{ zones: ZoneJson[] }>(['status', 'db01']);
+    expect(status.json.zones[0]).toMatchObject({ liveHost: 'hostA', lease: { holder: 'hostA', epoch: 1, state: 'held' } });
+    const imports = readObserverLog(lab.dir).filter((r) => r.type === 'storage.import');
+    expect(imports.at(-1)).toMatchObject({ host: 'hostA' });
   });
 });
 

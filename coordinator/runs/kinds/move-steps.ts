@@ -56,7 +56,7 @@ function depth(p: string): number {
 }
 
 /** Parents before children when mounting; the reverse when unmounting. */
-function volumesInMountOrder(group: StorageGroup): Volume[] {
+export function volumesInMountOrder(group: StorageGroup): Volume[] {
   return [...group.volumes].sort((a, b) => depth(a.mountPoint) - depth(b.mountPoint) || a.mountPoint.localeCompare(b.mountPoint));
 }
 

@@ -2,16 +2,24 @@
 // the host that holds it, as VCS's RestartLimit does before a failover): the holder keeps
 // its lease and every step runs under the lease's current epoch (I3), so nothing about
 // ownership changes and the zone's storage stays where it is (I2). preflight → graceful
-// shutdown with timeout, then halt → boot → wait for running and the health checks.
+// shutdown with timeout, then halt → the holder's storage imported and mounted and the
+// zone attached, each "already" so when nothing is missing → boot → wait for running and
+// the health checks.
 //
-// A failed boot or health wait rolls back through the catalogue's undos (halt, then boot
-// again): the zone is left booted on its holder, as it was, and the run says it failed;
-// automation then counts it against the restart limit.
+// Like a cluster's online of a service group, it brings the zone up from whatever its
+// holder has left: a zone that went down to installed, or one a rolled-back move left
+// detached with its storage deported (a run that ends rollback_failed while the holder
+// still renews its lease: a failover would wait for a lease that never expires).
+//
+// A failed boot or health wait rolls back by halting the zone: it is left down on its
+// holder, the run says it failed, and automation counts it against the restart limit (a
+// cluster's failed online faults the group the same way). The shutdown, the storage and
+// the attach are not undone: they are what the holder should have anyway.
 import { TwinzoneError } from '../../../shared/errors/twinzone-error.js';
 import type { Inventory } from '../../inventory/inventory-schema.js';
 import { draft, numberSteps, RunKind, type RunPlan } from '../run-plan.js';
 import { findZone, groupOf } from './move-targets.js';
-import { preflight, resolvedMoveOptions, type MoveOptions } from './move-steps.js';
+import { preflight, resolvedMoveOptions, volumeMount, volumesInMountOrder, type MoveOptions } from './move-steps.js';
 
 export interface RestartOptions extends Omit<MoveOptions, 'bootArgs'> {
   /** The lease holder: the host the zone restarts on. */
@@ -37,11 +45,17 @@ export function planRestart(inventory: Inventory, zoneName: string, options: Res
     steps: numberSteps([
       preflight(zone, [
         { check: 'agent-up', host: holder },
-        // A zone whose application died still runs; one that went down to installed is booted.
-        { check: 'zone-state', host: holder, allow: ['running', 'ready', 'installed'] },
-        { check: 'storage-imported', host: holder, kind: group.kind, group: group.name },
+        // A zone whose application died still runs; one that went down to installed, or
+        // was left detached, is brought up.
+        { check: 'zone-state', host: holder, allow: ['running', 'ready', 'installed', 'detached'] },
+        { check: 'storage-visible', host: holder, kind: group.kind, group: group.name },
       ]),
-      draft(zone.name, 'shutdown-zone', holder, 'current', { timeoutMs: o.shutdownTimeoutMs }),
+      // No undo: booting again is what the boot step below does; a zone it could not bring
+      // up is left down on its holder, the run failed, and the next decision is a move.
+      draft(zone.name, 'shutdown-zone', holder, 'current', { timeoutMs: o.shutdownTimeoutMs }, { undo: null }),
+      draft(zone.name, 'import-storage', holder, 'current', { kind: group.kind, group: group.name, clearForeignLock: false, temporary: true }, { undo: null }),
+      ...volumesInMountOrder(group).map((v) => draft(zone.name, 'mount-fs', holder, 'current', volumeMount(group, v), { undo: null })),
+      draft(zone.name, 'attach-zone', holder, 'current', { force: false, forceIfAccepted: false, deltasFrom: null }, { undo: null }),
       draft(zone.name, 'boot-zone', holder, 'current', { bootArgs: o.bootArgs }),
       draft(zone.name, 'wait-healthy', null, 'current', { host: holder, service: zone.service, checks: zone.healthChecks, timeoutMs: o.healthTimeoutMs }),
     ]),
