@@ -15,7 +15,7 @@ import { buildAgentCall, type AgentCall, type StepRpc } from '../runs/step-catal
 import type { ControlDeps } from './control-deps.js';
 import { fromProtoRunKind, toProtoPlannedStep } from './proto-convert.js';
 import { planRequest } from './run-request.js';
-import { readZoneLocations, runningHosts, unansweredTwins } from './zone-locations.js';
+import { planningLocations } from './zone-locations.js';
 import { findZone } from '../inventory/find-zone.js';
 
 /** The request as the domain reads it, the plan built from the lease and the agents' view. */
@@ -26,7 +26,8 @@ export async function planFor(deps: ControlDeps, request: ProtoRunRequest | unde
   if (kind === RunKind.Drill && run.cleanup && run.zone === '') run = { ...run, zone: zoneWithDrillLeft(deps) };
   const zone = findZone(deps.inventory, run.zone);
   const hosts = zone ? zone.twins.map((t) => t.host) : [];
-  const locations = await readZoneLocations(deps.agents, hosts, signal);
+  const lease = deps.leases.get(run.zone);
+  const where = await planningLocations(deps.agents, lease, run.zone, hosts, signal);
   return planRequest(
     {
       kind,
@@ -44,9 +45,8 @@ export async function planFor(deps: ControlDeps, request: ProtoRunRequest | unde
     },
     {
       inventory: deps.inventory,
-      lease: deps.leases.get(run.zone),
-      runningOn: runningHosts(locations, run.zone),
-      unanswered: unansweredTwins(locations, hosts),
+      lease,
+      ...where,
       ...(kind === RunKind.Drill && { artifacts: deps.store.artifacts.live(run.zone) }),
     },
   );

@@ -45,3 +45,21 @@ export function runningHosts(locations: ZoneLocations, zone: string): string[] {
 export function unansweredTwins(locations: ZoneLocations, twinHosts: readonly string[]): Map<string, string> {
   return new Map([...locations.unanswered].filter(([h]) => twinHosts.includes(h)));
 }
+
+/**
+ * What planning a run needs to know of where ZONE runs. With a lease that names a holder,
+ * the holder is the zone's home (run-request currentHolder) and nobody is asked: a
+ * failover's planning used to wait on the dead holder's ListZones (deadline and retries)
+ * before its run even started. Without one, every twin host is asked.
+ */
+export async function planningLocations(
+  agents: AgentPool,
+  lease: { holder: string | null; state: string } | undefined,
+  zone: string,
+  twinHosts: readonly string[],
+  signal?: AbortSignal,
+): Promise<{ runningOn: string[]; unanswered: Map<string, string> }> {
+  if (lease && lease.holder && lease.state !== 'free') return { runningOn: [], unanswered: new Map() };
+  const locations = await readZoneLocations(agents, twinHosts, signal);
+  return { runningOn: runningHosts(locations, zone), unanswered: unansweredTwins(locations, twinHosts) };
+}

@@ -14,7 +14,7 @@ import { TwinzoneError, isTwinzoneError } from '../../shared/errors/twinzone-err
 import type { ControlDeps } from '../control/control-deps.js';
 import { requireDeclaredLoss } from '../control/disaster.js';
 import { planRequest } from '../control/run-request.js';
-import { readZoneLocations, runningHosts, unansweredTwins } from '../control/zone-locations.js';
+import { planningLocations } from '../control/zone-locations.js';
 import type { Inventory } from '../inventory/inventory-schema.js';
 import { runCoordinatorStep } from '../runs/coordinator-steps.js';
 import { DEFAULT_HEALTH_TIMEOUT_MS } from '../runs/kinds/move-steps.js';
@@ -223,11 +223,9 @@ class SiteRun {
   /** Planned when its turn comes, from the lease and the agents' view at that moment. */
   private async plan(zone: string, target: string): Promise<RunPlan> {
     const z = findZone(this.deps.inventory, zone)!;
-    const locations = await readZoneLocations(this.deps.agents, z.twins.map((t) => t.host), this.deps.signal);
-    return planRequest(
-      { kind: this.req.kind, zone, target, site: this.req.toSite ?? '' },
-      { inventory: this.deps.inventory, lease: this.deps.leases.get(zone), runningOn: runningHosts(locations, zone), unanswered: unansweredTwins(locations, z.twins.map((t) => t.host)) },
-    );
+    const lease = this.deps.leases.get(zone);
+    const where = await planningLocations(this.deps.agents, lease, zone, z.twins.map((t) => t.host), this.deps.signal);
+    return planRequest({ kind: this.req.kind, zone, target, site: this.req.toSite ?? '' }, { inventory: this.deps.inventory, lease, ...where });
   }
 
   /**
