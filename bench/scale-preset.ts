@@ -37,6 +37,7 @@ export function scalePreset(o: ScaleOptions): LabPreset {
     zpools: [],
     replication: zones.map((z) => ({ rdfGroup: z.dataGroup, diskGroup: z.dataGroup, r1Site: 'dc1', r2Site: 'dc2', lagMs: 0 })),
     zones,
+    installedTwinsOnly: true,
   };
 }
 

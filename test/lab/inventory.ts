@@ -57,6 +57,7 @@ function zoneEntry(lab: string, config: LabConfig, preset: LabPreset, zone: Pres
   // migration to hostB needs web01's twin there declared before it exists.
   const twins = Object.keys(config.hosts).flatMap((host) => {
     if (host === zone.primary) return [{ host, role: 'primary' }];
+    if (preset.installedTwinsOnly && !zone.twins.includes(host)) return [];
     if (siteOf(host) === primarySite) return [{ host, role: 'bc' }];
     return siteOf(host) === replicatedTo ? [{ host, role: 'dr' }] : [];
   });

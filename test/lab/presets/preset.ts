@@ -72,4 +72,10 @@ export interface LabPreset {
   zpools: PresetZpool[];
   replication: PresetReplication[];
   zones: PresetZone[];
+  /**
+   * The inventory names as twins only the hosts holding a copy (primary and twins), not
+   * every host of the sites: many-zone labs, where a site run must pick each zone's own
+   * DR twin rather than ask which of several.
+   */
+  installedTwinsOnly?: boolean;
 }
