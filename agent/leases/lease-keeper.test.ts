@@ -203,6 +203,34 @@ describe('LeaseKeeper', () => {
     expect(reported[0]!.detail).toContain('halt db01: halted; unmount /data/db01: unmounted; deport dbdg: deported');
   });
 
+  it('a lease learned with its deadline already past is renewed first, not fenced (a new holder that learns late)', async () => {
+    await keeper.stop();
+    keeper = makeKeeper();
+    // What a restarted agent hears about the lease a failover just granted it: 1 s left,
+    // less than the slice kept back, so its own deadline is already past.
+    server.leases = [{ ...db01Lease(), remainingMs: 1000 }];
+    await step(); // lists
+    // The watchdog is not told to fence before the first renewal could have answered.
+    expect(feeds.at(-1)?.[0]?.remainingMs ?? 1).toBeGreaterThan(0);
+    await step(); // renews: accepted, the coordinator still had it live
+    expect(runner.calls).toEqual([]);
+    expect(keeper.snapshot().db01).toMatchObject({ status: 'held', epoch: 7 });
+    expect(feeds.at(-1)![0]!.remainingMs).toBeGreaterThan(TTL - SLICE - 100);
+  });
+
+  it('a lease learned with its deadline past is fenced when its first renewal is refused or unanswered', async () => {
+    await keeper.stop();
+    keeper = makeKeeper();
+    server.leases = [{ ...db01Lease(), remainingMs: 1000 }];
+    server.unreachable = false;
+    await step(); // lists
+    server.unreachable = true;
+    await step(); // the renewal fails: from now on the deadline counts, and it has passed
+    await step(0);
+    expect(runner.commandLines).toContain('zoneadm -z db01 halt');
+    expect(runner.commandLines.at(-1)).toBe('vxdg deport dbdg');
+  });
+
   it('halt: a refused renewal (stale epoch) self-fences at once', async () => {
     await started();
     server.answer = (req) => ({ results: req.renewals.map((r) => ({ zone: r.zone, renewed: false, epoch: r.epoch, ttlMs: 0, code: 'STALE_EPOCH', reason: 'stale fencing epoch for db01: got 7, current 8' })), renewIntervalMs: TTL / 3 });

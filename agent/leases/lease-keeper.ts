@@ -76,6 +76,17 @@ interface Tracked {
   /** Monotonic ms after which the zone must be fenced (halt) or is frozen (freeze). */
   deadlineMono: number;
   status: ZoneStatus;
+  /**
+   * Learned from a listing and not yet renewed by this process. Its deadline is not
+   * judged until the first renewal answers: a new holder (or a restarted agent) can
+   * learn its lease with the deadline already past while the coordinator still has it
+   * live, and fencing then retired the very epoch a failover was bringing the zone up
+   * under (campaign seed 20261207, operation 34). The watchdog is given at most one
+   * call's time more (feed), so a renewal that never answers is still fenced.
+   */
+  firstRenewalPending: boolean;
+  /** When it was learned (monotonic ms). */
+  trackedMono: number;
 }
 
 export class LeaseKeeper {
@@ -206,7 +217,7 @@ export class LeaseKeeper {
       // the SEND time (earlier), so it can only come out shorter than the truth.
       const { remainingMs, checks, ...held } = lease;
       const left = Math.min(remainingMs, lease.ttlMs);
-      this.zones.set(lease.zone, { lease: held, checks, deadlineMono: sentMono + left - this.slice(lease.ttlMs), status: 'held' });
+      this.zones.set(lease.zone, { lease: held, checks, deadlineMono: sentMono + left - this.slice(lease.ttlMs), status: 'held', firstRenewalPending: true, trackedMono: sentMono });
       this.o.log.info({ zone: lease.zone, epoch: lease.epoch, ttlMs: lease.ttlMs, policy: lease.policy }, 'lease tracked');
     }
     for (const [zone, t] of this.zones) {
@@ -237,6 +248,11 @@ export class LeaseKeeper {
       res = await this.o.port.renew({ host: this.o.host, renewals: sent, reports, twins: this.twins ?? [], twinsListed: this.twins !== null }, this.callDeadlineMs());
     } catch (err) {
       this.pendingReports.unshift(...reports);
+      // Unanswered: from now on the deadlines of the leases just learned count too.
+      for (const s of sent) {
+        const t = this.zones.get(s.zone);
+        if (t) t.firstRenewalPending = false;
+      }
       // Sent again, but not at every tick while the coordinator is away.
       this.urgent = true;
       this.nextReportMono = sentMono + LIST_RETRY_MS;
@@ -252,6 +268,7 @@ export class LeaseKeeper {
     for (const s of sent) {
       const t = this.zones.get(s.zone);
       if (!t || t.lease.epoch !== s.epoch) continue;
+      t.firstRenewalPending = false;
       const r = byZone.get(s.zone);
       if (r?.renewed) this.renewed(t, r, sentMono);
       else this.lose(t, r ? `renewal refused: ${r.code} ${r.reason}` : 'renewal not answered for this zone');
@@ -274,7 +291,7 @@ export class LeaseKeeper {
 
   private applyDeadlines(now: number): void {
     for (const t of this.zones.values()) {
-      if (t.status === 'held' && now >= t.deadlineMono) this.lose(t, 'no successful renewal before the deadline');
+      if (t.status === 'held' && now >= t.deadlineMono && !t.firstRenewalPending) this.lose(t, 'no successful renewal before the deadline');
     }
   }
 
@@ -334,7 +351,12 @@ export class LeaseKeeper {
       .filter((t) => t.lease.policy === 'halt')
       .map((t) => {
         const grace = this.o.watchdogGraceMs ? this.o.watchdogGraceMs(this.slice(t.lease.ttlMs)) : Math.min(2000, Math.floor(this.slice(t.lease.ttlMs) / 4));
-        return { zone: t.lease.zone, epoch: t.lease.epoch, remainingMs: Math.round(t.deadlineMono + grace - now), mountPoints: t.lease.mountPoints, storage: t.lease.storage };
+        // A lease just learned waits for its first renewal's answer (the listing's call
+        // and the renewal's, at most), counted from when it was learned: a predecessor's
+        // watchdog (a restarted agent) keeps its own deadlines meanwhile.
+        const remainingMs = Math.round(t.deadlineMono + grace - now);
+        const floor = t.firstRenewalPending ? Math.round(t.trackedMono + 2 * this.callDeadlineMs() + grace - now) : -Infinity;
+        return { zone: t.lease.zone, epoch: t.lease.epoch, remainingMs: Math.max(remainingMs, floor), mountPoints: t.lease.mountPoints, storage: t.lease.storage };
       });
     this.o.watchdog.feed(zones);
   }
