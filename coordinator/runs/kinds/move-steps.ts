@@ -56,7 +56,7 @@ function depth(p: string): number {
 }
 
 /** Parents before children when mounting; the reverse when unmounting. */
-export function volumesInMountOrder(group: StorageGroup): Volume[] {
+function volumesInMountOrder(group: StorageGroup): Volume[] {
   return [...group.volumes].sort((a, b) => depth(a.mountPoint) - depth(b.mountPoint) || a.mountPoint.localeCompare(b.mountPoint));
 }
 
@@ -87,13 +87,19 @@ export function quiesceSource(zone: Zone, group: StorageGroup, host: string, opt
 export interface TakeStorageOptions {
   /** A dead host's lock (failover), or the lock replicated with the data (DR): `vxdg -C`, `zpool import -f`. */
   clearForeignLock: boolean;
+  /** The epoch the steps run under (default next: a move's target). */
+  epoch?: EpochRef;
+  /** false: no undos (a restart in place keeps its holder's storage when it fails). */
+  undo?: boolean;
 }
 
 /** Target side: the group imported (temporary: no import at boot, I2) and each volume mounted. */
 export function takeStorage(zone: Zone, group: StorageGroup, host: string, options: TakeStorageOptions): StepDraft[] {
+  const epoch = options.epoch ?? 'next';
+  const draftOptions = options.undo === false ? { undo: null } : {};
   return [
-    draft(zone.name, 'import-storage', host, 'next', { kind: group.kind, group: group.name, clearForeignLock: options.clearForeignLock, temporary: true }),
-    ...volumesInMountOrder(group).map((v) => draft(zone.name, 'mount-fs', host, 'next', volumeMount(group, v))),
+    draft(zone.name, 'import-storage', host, epoch, { kind: group.kind, group: group.name, clearForeignLock: options.clearForeignLock, temporary: true }, draftOptions),
+    ...volumesInMountOrder(group).map((v) => draft(zone.name, 'mount-fs', host, epoch, volumeMount(group, v), draftOptions)),
   ];
 }
 

@@ -19,7 +19,7 @@ import { TwinzoneError } from '../../../shared/errors/twinzone-error.js';
 import type { Inventory } from '../../inventory/inventory-schema.js';
 import { draft, numberSteps, RunKind, type RunPlan } from '../run-plan.js';
 import { findZone, groupOf } from './move-targets.js';
-import { preflight, resolvedMoveOptions, volumeMount, volumesInMountOrder, type MoveOptions } from './move-steps.js';
+import { preflight, resolvedMoveOptions, takeStorage, type MoveOptions } from './move-steps.js';
 
 export interface RestartOptions extends Omit<MoveOptions, 'bootArgs'> {
   /** The lease holder: the host the zone restarts on. */
@@ -53,8 +53,7 @@ export function planRestart(inventory: Inventory, zoneName: string, options: Res
       // No undo: booting again is what the boot step below does; a zone it could not bring
       // up is left down on its holder, the run failed, and the next decision is a move.
       draft(zone.name, 'shutdown-zone', holder, 'current', { timeoutMs: o.shutdownTimeoutMs }, { undo: null }),
-      draft(zone.name, 'import-storage', holder, 'current', { kind: group.kind, group: group.name, clearForeignLock: false, temporary: true }, { undo: null }),
-      ...volumesInMountOrder(group).map((v) => draft(zone.name, 'mount-fs', holder, 'current', volumeMount(group, v), { undo: null })),
+      ...takeStorage(zone, group, holder, { clearForeignLock: false, epoch: 'current', undo: false }),
       draft(zone.name, 'attach-zone', holder, 'current', { force: false, forceIfAccepted: false, deltasFrom: null }, { undo: null }),
       draft(zone.name, 'boot-zone', holder, 'current', { bootArgs: o.bootArgs }),
       draft(zone.name, 'wait-healthy', null, 'current', { host: holder, service: zone.service, checks: zone.healthChecks, timeoutMs: o.healthTimeoutMs }),
