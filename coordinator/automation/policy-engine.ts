@@ -13,7 +13,7 @@ import { isTwinzoneError } from '../../shared/errors/twinzone-error.js';
 import type { Logger } from '../../shared/log/create-logger.js';
 import type { Clock } from '../../shared/time/clock.js';
 import { setZoneFrozen } from '../control/freeze.js';
-import type { HealthChange, HealthView } from '../health/health-view.js';
+import { checkFailed, type HealthChange, type HealthView } from '../health/health-view.js';
 import type { Inventory, Zone } from '../inventory/inventory-schema.js';
 import type { Lease } from '../leases/lease-rules.js';
 import { RunJournal } from '../runs/run-journal.js';
@@ -175,7 +175,7 @@ export class PolicyEngine {
       holderLastRenewalAtMs: holder ? health.lastRenewalAtMs(holder) : null,
       // A failure reported before the zone's last run ended is about what that run replaced.
       failedChecks: holder
-        ? health.checks(zone.name).filter((c) => c.host === holder && !c.healthy && c.streak >= c.failureThreshold && (lastEnded === null || c.receivedAtMs > lastEnded))
+        ? health.checks(zone.name).filter((c) => c.host === holder && checkFailed(c) && (lastEnded === null || c.receivedAtMs > lastEnded))
         : [],
       bcTwins: zone.twins
         .filter((t) => t.role !== 'dr' && t.host !== holder && holderSite !== null && this.siteOf.get(t.host) === holderSite)
@@ -211,7 +211,7 @@ export class PolicyEngine {
     const holder = lease && lease.state !== 'free' ? lease.holder : null;
     if (!holder) return true;
     const { health } = this.deps;
-    return health.hostHealth(holder) !== 'dead' && !health.checks(zone.name).some((c) => c.host === holder && !c.healthy && c.streak >= c.failureThreshold);
+    return health.hostHealth(holder) !== 'dead' && !health.checks(zone.name).some((c) => c.host === holder && checkFailed(c));
   }
 
   /** The flapping rule: automatic moves in the window (since the last unfreeze) reached the limit. */

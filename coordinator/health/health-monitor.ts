@@ -16,7 +16,7 @@ import type { Store } from '../store/open-database.js';
 import { findZone } from '../inventory/find-zone.js';
 import { namedChecks } from './check-specs.js';
 import { HEALTH_MONITOR, HealthEvent } from './health-events.js';
-import type { CheckState, HealthChange, HealthView, HostHealth } from './health-view.js';
+import { checkFailed, type CheckState, type HealthChange, type HealthView, type HostHealth } from './health-view.js';
 import { judgeHost, needsReachability, type HostJudgement } from './host-health-rules.js';
 
 /** What the Leases edge hands over from one agent call. */
@@ -109,7 +109,7 @@ export class HealthMonitor implements HealthView, HealthFeed {
     const z = findZone(this.o.inventory(), zone);
     if (!z) return undefined;
     const states = namedChecks(z).map(({ name }) => this.checkStates.get(zone)?.get(key(host, name)));
-    if (states.some((s) => s && failed(s))) return false;
+    if (states.some((s) => s && checkFailed(s))) return false;
     // Not yet reported, or failing below its threshold: not decided either way.
     if (states.some((s) => !s || !s.healthy)) return undefined;
     return true;
@@ -174,8 +174,8 @@ export class HealthMonitor implements HealthView, HealthFeed {
         receivedAtMs,
       };
       zoneStates.set(k, next);
-      const wasFailed = prev !== undefined && failed(prev);
-      if (!wasFailed && failed(next)) this.checkChanged('check-failed', next, lease.epoch);
+      const wasFailed = prev !== undefined && checkFailed(prev);
+      if (!wasFailed && checkFailed(next)) this.checkChanged('check-failed', next, lease.epoch);
       else if (wasFailed && next.healthy) this.checkChanged('check-recovered', next, lease.epoch);
     }
   }
@@ -337,6 +337,3 @@ export class HealthMonitor implements HealthView, HealthFeed {
   }
 }
 
-function failed(s: CheckState): boolean {
-  return !s.healthy && s.streak >= s.failureThreshold;
-}

@@ -25,6 +25,11 @@ export interface CheckState {
   receivedAtMs: number;
 }
 
+/** A check has failed: unhealthy for at least its failure threshold in a row. */
+export function checkFailed(c: CheckState): boolean {
+  return !c.healthy && c.streak >= c.failureThreshold;
+}
+
 /** Everything that may start or stop an automatic decision, as it happens. */
 export type HealthChange =
   /** A check crossed its failure threshold on the host holding the zone. */
