@@ -29,7 +29,7 @@ describe('coordinator configuration', () => {
     expect(loadCoordinatorConfig(f)).toEqual({
       listen: '0.0.0.0:7430',
       inventory: path.join(path.dirname(f), 'inv.yaml'),
-      leases: { marginMs: 5000, graceMs: 30000 },
+      leases: { marginMs: 5000, graceMs: 30000, sweepIntervalMs: 1000 },
       logLevel: 'info',
       metrics: null,
       http: null,
@@ -55,7 +55,7 @@ describe('coordinator configuration', () => {
       expect.stringMatching(/:1: listen: must be HOST:PORT \(got 7430\)$/),
       expect.stringMatching(/coordinator\.yaml:1: inventory: is required: the path of the inventory file$/),
       expect.stringMatching(/:3: leases\.marginMs: must be a whole number >= 0 \(got -1\)$/),
-      expect.stringMatching(/:4: leases\.graceMS: is not a known field \(known: marginMs, graceMs\)$/),
+      expect.stringMatching(/:4: leases\.graceMS: is not a known field \(known: marginMs, graceMs, sweepIntervalMs\)$/),
       expect.stringMatching(/:5: logLevel: must be one of fatal, error, warn, info, debug, trace \(got "loud"\)$/),
     ]);
   });

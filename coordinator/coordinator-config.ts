@@ -4,7 +4,7 @@
 //
 //   listen: 0.0.0.0:7430             # the Control (and Leases) endpoint
 //   inventory: /etc/twinzone/inventory.yaml   # relative paths are from this file
-//   leases: { marginMs: 5000, graceMs: 30000 }
+//   leases: { marginMs: 5000, graceMs: 30000, sweepIntervalMs: 1000 }
 //   logLevel: info
 //   metrics: 0.0.0.0:9430            # optional: the Prometheus endpoint (GET /metrics)
 //   http: 0.0.0.0:9430               # optional: the read-only status page (may share metrics' listener)
@@ -29,6 +29,11 @@ export interface CoordinatorConfig {
     marginMs: number;
     /** After a restart, the least time a held lease gets to be renewed (agents could not renew while we were down). */
     graceMs: number;
+    /**
+     * How often leases past their expiry are marked expired (one event each). The rules
+     * judge every renewal and grant by the expiry time itself, so this only paces records.
+     */
+    sweepIntervalMs: number;
   };
   logLevel: string;
   /** Where the Prometheus endpoint listens (HOST:PORT), or null for none. */
@@ -60,7 +65,8 @@ export const CoordinatorConfigFile = fields({
   leases: fields({
     marginMs: wholeNumber(0).default(5_000),
     graceMs: wholeNumber(0).default(30_000),
-  }).default({ marginMs: 5_000, graceMs: 30_000 }),
+    sweepIntervalMs: wholeNumber(100).default(1_000),
+  }).default({ marginMs: 5_000, graceMs: 30_000, sweepIntervalMs: 1_000 }),
   logLevel: z.enum(LOG_LEVELS).default('info'),
   metrics: listenAddress().optional(),
   http: listenAddress().optional(),

@@ -37,7 +37,6 @@ import { findZone } from './inventory/find-zone.js';
 
 const USAGE = 'usage: twinzone coordinator run --config FILE --db FILE [--log-pretty] [--insecure]\n';
 /** How often expired leases are swept. */
-const LEASE_SWEEP_MS = 1000;
 /** How often host health is judged from the renewals (suspect after two missed periods). */
 const HEALTH_EVALUATE_MS = 250;
 
@@ -179,7 +178,7 @@ export async function runCoordinator(args: string[]): Promise<number> {
   if (!automation) log.warn('automation is off (coordinator configuration automation.enabled: false): nothing moves by itself');
   log.info('control calls accepted');
 
-  // Expired leases become visible as such (with their event) within a second; the rules
+  // Expired leases become visible as such (with their event) within a sweep; the rules
   // already refuse a renewal after expiry, so the sweep only records what happened.
   const sweep = setInterval(() => {
     try {
@@ -187,7 +186,7 @@ export async function runCoordinator(args: string[]): Promise<number> {
     } catch (err) {
       log.error({ err }, 'lease expiry sweep failed');
     }
-  }, LEASE_SWEEP_MS);
+  }, config.leases.sweepIntervalMs);
 
   return new Promise<number>((resolve) => {
     const stop = (signal: string) => {

@@ -199,7 +199,7 @@ describe('LeaseKeeper', () => {
     await step(0);
     const reported = server.renewals.flatMap((r) => r.probes);
     expect(reported).toHaveLength(1);
-    expect(reported[0]).toMatchObject({ zone: 'db01', check: 'self-fence', healthy: true });
+    expect(reported[0]).toMatchObject({ zone: 'db01', check: 'self-fence', healthy: true, epoch: 7 });
     expect(reported[0]!.detail).toContain('halt db01: halted; unmount /data/db01: unmounted; deport dbdg: deported');
   });
 

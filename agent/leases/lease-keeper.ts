@@ -341,7 +341,7 @@ export class LeaseKeeper {
   }
 
   private report(lease: HeldLease, fenced: boolean, detail: string): void {
-    this.pendingReports.push({ zone: lease.zone, check: lease.policy === 'halt' ? 'self-fence' : 'lease-lost', healthy: fenced && lease.policy === 'halt', detail, durationMs: 0, atMs: this.o.clock.nowMs() });
+    this.pendingReports.push({ zone: lease.zone, check: lease.policy === 'halt' ? 'self-fence' : 'lease-lost', healthy: fenced && lease.policy === 'halt', detail, durationMs: 0, atMs: this.o.clock.nowMs(), epoch: lease.epoch });
   }
 
   private feed(now: number): void {

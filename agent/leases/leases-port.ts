@@ -27,6 +27,8 @@ export interface Report {
   detail: string;
   durationMs: number;
   atMs: number;
+  /** A lease keeper's own report: the epoch the lease was lost (and fenced) under. */
+  epoch?: number;
 }
 
 /** A held lease as listed, with what was left of it when the coordinator answered. */
@@ -93,7 +95,7 @@ export function grpcLeasesPort(address: string, channelCredentials: ChannelCrede
         renewals: req.renewals,
         // Whole milliseconds: the proto's uint64 refuses a fraction, and a report that cannot
         // be encoded would fail the renewal it rides with.
-        probes: req.reports.map((r) => ({ zone: r.zone, check: r.check, healthy: r.healthy, detail: r.detail, durationMs: Math.max(0, Math.round(r.durationMs)), atMs: Math.max(0, Math.round(r.atMs)) })),
+        probes: req.reports.map((r) => ({ zone: r.zone, check: r.check, healthy: r.healthy, detail: r.detail, durationMs: Math.max(0, Math.round(r.durationMs)), atMs: Math.max(0, Math.round(r.atMs)), epoch: r.epoch ?? 0 })),
         twins: req.twins.map((t) => ({ zone: t.zone, state: t.state === 'running' ? ZoneState.ZONE_STATE_RUNNING : ZoneState.ZONE_STATE_READY })),
         twinsListed: req.twinsListed,
       };

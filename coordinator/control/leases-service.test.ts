@@ -110,7 +110,7 @@ describe('Leases service', () => {
     await renew({ host: 'hostB', twins: [bootedOnB], twinsListed: true });
     // An incomplete list (before the agent's first listing) does not end the episode.
     await renew({ host: 'hostB', twins: [], twinsListed: false });
-    await renew({ host: 'hostA', twins: [{ zone: 'db01', state: ZoneState.ZONE_STATE_RUNNING }], twinsListed: true, probes: [{ zone: 'web01', check: 'self-fence', healthy: true, detail: 'halted, unmounted, deported', durationMs: 0, atMs: 1 }] });
+    await renew({ host: 'hostA', twins: [{ zone: 'db01', state: ZoneState.ZONE_STATE_RUNNING }], twinsListed: true, probes: [{ zone: 'web01', check: 'self-fence', healthy: true, detail: 'halted, unmounted, deported', durationMs: 0, atMs: 1, epoch: 0 }] });
     clock.advance(1000);
     await renew({ host: 'hostB', twins: [], twinsListed: true });
     const events = store.events.list({}).filter((e) => e.what !== 'lease.grant' && !e.what.startsWith('host.'));
@@ -125,7 +125,7 @@ describe('Leases service', () => {
 
   it('hands the holder\'s probe results to the health monitor and counts every call as contact', async () => {
     leases.grant('db01', 'hostA', { who: 'test' });
-    const probe = (healthy: boolean, atMs: number) => ({ zone: 'db01', check: 'zone-state', healthy, detail: healthy ? 'db01 is running' : 'db01 is installed', durationMs: 3, atMs });
+    const probe = (healthy: boolean, atMs: number) => ({ zone: 'db01', check: 'zone-state', healthy, detail: healthy ? 'db01 is running' : 'db01 is installed', durationMs: 3, atMs, epoch: 0 });
     await renew({ renewals: [{ zone: 'db01', epoch: 1 }], probes: [probe(false, 1)] });
     // Not the holder: its results are about a zone it does not run.
     await renew({ host: 'hostB', probes: [{ ...probe(false, 1), detail: 'elsewhere' }] });
@@ -135,6 +135,34 @@ describe('Leases service', () => {
     clock.advance(700);
     await call<{ host: string }, ListHostLeasesResponse>('listHostLeases', { host: 'hostB' });
     expect(health.lastRenewalAtMs('hostB')).toBe(clock.nowMs());
+  });
+
+  it('a successful self-fence under the holder\'s current epoch releases its lease; any other loss report changes nothing', async () => {
+    // A failover granted hostB epoch 1; its agent learnt of it only after its expiry, so
+    // it never renewed: without the report the next grant needs a confirm-down of hostB.
+    leases.grant('db01', 'hostB', { who: 'test' });
+    clock.advance(15_000 + 10_000 + 1);
+    leases.expireDue();
+    expect(() => leases.grant('db01', 'hostA', { who: 'test' })).toThrow(/without hostB ever renewing it/);
+    const fence = { zone: 'db01', check: 'self-fence', healthy: true, detail: 'lease on db01 at epoch 1 lost; self-fenced', durationMs: 0, atMs: 1, epoch: 1 };
+    const unchanged = () => expect(leases.get('db01')).toMatchObject({ state: 'expired', holder: 'hostB', epoch: 1 });
+    await renew({ host: 'hostA', probes: [fence] }); // not the holder
+    unchanged();
+    await renew({ host: 'hostB', probes: [{ ...fence, healthy: false, detail: 'self-fenced WITH FAILURES' }] });
+    unchanged();
+    await renew({ host: 'hostB', probes: [{ ...fence, check: 'lease-lost' }] });
+    unchanged();
+    await renew({ host: 'hostB', probes: [{ ...fence, epoch: 0 }] }); // an agent from before the field
+    unchanged();
+    await renew({ host: 'hostB', probes: [fence] });
+    expect(leases.get('db01')).toMatchObject({ state: 'released', holder: 'hostB', epoch: 1 });
+    const released = store.events.list({}).filter((e) => e.what === 'lease.release');
+    expect(released.map((e) => [e.zone, e.who, e.result])).toEqual([['db01', 'hostB', 'ok']]);
+    expect(JSON.stringify(released[0]!.details)).toContain('self-fenced');
+    expect(leases.grant('db01', 'hostA', { who: 'test' })).toMatchObject({ holder: 'hostA', epoch: 2, state: 'held' });
+    // The same report again, now about an older tenure: hostA's lease is untouched.
+    await renew({ host: 'hostB', probes: [fence] });
+    expect(leases.get('db01')).toMatchObject({ state: 'held', holder: 'hostA', epoch: 2 });
   });
 
   it('refuses a bad host name before touching the store', async () => {

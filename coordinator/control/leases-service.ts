@@ -3,7 +3,8 @@
 // (LeaseManager.renewHost) and hands what is piggybacked on it to the health monitor
 // (coordinator/health): probe results, and the twins the host runs without holding
 // their lease (concurrency violations, raised there once per episode). Self-fencing and
-// lost-lease reports become events here. Every call, a listing too, tells the monitor the
+// lost-lease reports become events here, and a successful self-fence under the current
+// epoch releases the lease. Every call, a listing too, tells the monitor the
 // host is alive. ListHostLeases tells a (re)starting agent what it holds, what to fence
 // if it loses it and which health checks to run (DESIGN "Leases and fencing").
 import { LeasesService, LossPolicy, type HostLease, type ListHostLeasesRequest, type ListHostLeasesResponse, type ProbeReport, type RenewLeasesRequest, type RenewLeasesResponse, type TwinReport } from '../../shared/gen/twinzone/v1/leases.js';
@@ -124,8 +125,25 @@ export class LeasesEdge {
     this.o.health.takeProbes(host, probes);
     for (const p of probes) {
       if (!LOSS_CHECKS.has(p.check)) continue;
-      this.o.store.events.record({ atMs: nowMs, who: host, fromAddress: ctx.peer, what: LeasesEvent.LossReport, zone: p.zone, result: p.check, details: { healthy: p.healthy, detail: p.detail, reportedAtMs: p.atMs } });
-      ctx.log.warn({ host, zone: p.zone, check: p.check, detail: p.detail }, 'agent reported a lost lease');
+      this.o.store.events.record({ atMs: nowMs, who: host, fromAddress: ctx.peer, what: LeasesEvent.LossReport, zone: p.zone, result: p.check, details: { healthy: p.healthy, detail: p.detail, epoch: p.epoch, reportedAtMs: p.atMs } });
+      ctx.log.warn({ host, zone: p.zone, check: p.check, epoch: p.epoch, detail: p.detail }, 'agent reported a lost lease');
+      if (p.check === 'self-fence' && p.healthy && p.epoch > 0) this.releaseSelfFenced(host, p.zone, p.epoch, ctx);
+    }
+  }
+
+  /**
+   * A holder that fenced its zone under its current epoch has given the lease up: without
+   * this, a holder that never renewed (a failover's target whose agent learnt of the
+   * grant only after its expiry, and so fenced it at once) would leave the zone waiting
+   * for an operator's confirm-down of a host that is up and proved it stopped.
+   */
+  private releaseSelfFenced(host: string, zone: string, epoch: number, ctx: CallContext): void {
+    try {
+      const l = this.o.leaseManager.releaseSelfFenced(zone, host, epoch, { who: host, fromAddress: ctx.peer });
+      if (l) ctx.log.info({ host, zone, epoch }, 'lease released: its holder self-fenced under this epoch');
+    } catch (err) {
+      // The report is recorded already; the lease rules keep their own bounds.
+      ctx.log.warn({ host, zone, epoch, err }, 'self-fence report not applied to the lease');
     }
   }
 }

@@ -20,6 +20,7 @@ import {
   decideGrant,
   decideRearm,
   decideRelease,
+  decideSelfFencedRelease,
   decideRenew,
   decideReserve,
   freeLease,
@@ -193,6 +194,19 @@ export class LeaseManager {
   /** The holder gives the lease up under its own epoch (a planned stop, or after self-fencing). */
   release(zone: string, host: string, epoch: number, actor: Actor): Lease {
     return this.transition(zone, actor, LeaseEvent.Release, (lease, _z, nowMs) => decideRelease(lease, { host, epoch, nowMs }), (_next, prev, nowMs) =>
+      this.store.leases.release(zone, epoch, prev.state === 'expired' ? 'expired' : 'held', nowMs),
+    );
+  }
+
+  /**
+   * The holder's lease keeper reported a successful self-fence under `epoch`: released,
+   * when that epoch is still the holder's current one (held or expired); otherwise the
+   * report is about an older tenure and changes nothing (null, no refusal recorded).
+   */
+  releaseSelfFenced(zone: string, host: string, epoch: number, actor: Actor): Lease | null {
+    const lease = this.store.leases.get(zone);
+    if (!lease || lease.holder !== host || lease.epoch !== epoch || (lease.state !== 'held' && lease.state !== 'expired')) return null;
+    return this.transition(zone, actor, LeaseEvent.Release, (l, _z, nowMs) => decideSelfFencedRelease(l, { host, epoch, nowMs }), (_next, prev, nowMs) =>
       this.store.leases.release(zone, epoch, prev.state === 'expired' ? 'expired' : 'held', nowMs),
     );
   }

@@ -8,6 +8,7 @@ import {
   decideGrant,
   decideRearm,
   decideRelease,
+  decideSelfFencedRelease,
   decideRenew,
   decideReserve,
   freeLease,
@@ -129,6 +130,26 @@ describe('decideRelease', () => {
     ['during a planned move', lease({ state: 'migrating', lastEpoch: 5, target: 'hostB', reservedEpoch: 5 }), { host: 'hostA', epoch: 4 }, 'LEASE_NOT_HELD:not-holder'],
   ])('%s', (_name, l, who, expected) => {
     expect(outcome(decideRelease(l, { ...who, nowMs: T0 }))).toBe(expected);
+  });
+});
+
+describe('decideSelfFencedRelease', () => {
+  it.each<[string, Lease, { host: string; epoch: number }, string]>([
+    ['a new holder that never renewed, fenced at its epoch', lease({ state: 'expired', renewedAtMs: null }), { host: 'hostA', epoch: 4 }, 'ok:self-fenced'],
+    ['a holder whose lease the coordinator still counts live', lease(), { host: 'hostA', epoch: 4 }, 'ok:self-fenced'],
+    ['a report of an older tenure', lease({ epoch: 5, lastEpoch: 5 }), { host: 'hostA', epoch: 4 }, 'STALE_EPOCH:stale-epoch'],
+    ['a host that is not the holder', lease(), { host: 'hostB', epoch: 4 }, 'LEASE_NOT_HELD:not-holder'],
+    ['during a planned move', lease({ state: 'migrating', lastEpoch: 5, target: 'hostB', reservedEpoch: 5 }), { host: 'hostA', epoch: 4 }, 'LEASE_NOT_HELD:not-holder'],
+  ])('%s', (_name, l, who, expected) => {
+    expect(outcome(decideSelfFencedRelease(l, { ...who, nowMs: T0 }))).toBe(expected);
+  });
+
+  it('lets the next grant go without the margin or a confirm-down', () => {
+    const d = decideSelfFencedRelease(lease({ state: 'expired', renewedAtMs: null }), { host: 'hostA', epoch: 4, nowMs: T0 + TTL });
+    expect(d.ok).toBe(true);
+    const next = decideGrant((d as { lease: Lease }).lease, grantFacts({ host: 'hostB', nowMs: T0 + TTL + 1 }));
+    expect(outcome(next)).toBe('ok:released');
+    expect(outcome(decideGrant(lease({ state: 'expired', renewedAtMs: null }), grantFacts({ host: 'hostB', nowMs: T0 + TTL + MARGIN + 1 })))).toBe('LEASE_HELD:never-renewed-needs-confirm-down');
   });
 });
 

@@ -54,6 +54,7 @@ export interface Lease {
 export const LeaseRule = {
   Free: 'free',
   Released: 'released',
+  SelfFenced: 'self-fenced',
   PreviousHolder: 'previous-holder',
   ExpiredPastMargin: 'expired-past-margin',
   ConfirmedDown: 'holder-confirmed-down',
@@ -243,6 +244,18 @@ export function decideRelease(lease: Lease, facts: ReleaseFacts): LeaseDecision 
     return refuse('LEASE_NOT_HELD', LeaseRule.NotHolder, `${host} does not hold ${lease.zone} at epoch ${epoch} (it is ${lease.state})`);
   }
   return allow(LeaseRule.Released, `${host} released ${lease.zone} at epoch ${epoch}`, { ...lease, state: LeaseState.Released, updatedAtMs: nowMs });
+}
+
+/**
+ * The holder reported that it self-fenced the zone under this very epoch (halted it,
+ * unmounted and deported its storage, retired the epoch): the same as a release, and
+ * the proof the grant rules otherwise wait for (the margin, or `confirm-down` for a
+ * holder that never renewed, such as a new holder that learnt of its grant too late).
+ */
+export function decideSelfFencedRelease(lease: Lease, facts: ReleaseFacts): LeaseDecision {
+  const d = decideRelease(lease, facts);
+  if (!d.ok) return d;
+  return allow(LeaseRule.SelfFenced, `${facts.host} self-fenced ${lease.zone} under epoch ${facts.epoch} and reported it: nothing runs there under that epoch any more`, d.lease);
 }
 
 export interface ReserveFacts {

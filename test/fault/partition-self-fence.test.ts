@@ -11,7 +11,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkLab, formatViolation } from '../lab/checker.js';
 import { createLab, destroyLab, stopLabAsync } from '../lab/create-lab.js';
-import { startAgent } from '../lab/processes.js';
+import { startAgent, type LabCoordinatorLeases } from '../lab/processes.js';
 import { readObserverLog, type ObserverRecord } from '../solsim/src/observer.js';
 import { processAlive } from '../solsim/src/app/app-control.js';
 import {
@@ -32,12 +32,12 @@ const MARGIN_MS = 2000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const LIVE = new Set(['ready', 'running']);
 
-async function withLab(prefix: string, body: (dir: string) => Promise<void>): Promise<void> {
+async function withLab(prefix: string, body: (dir: string) => Promise<void>, leases?: LabCoordinatorLeases): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   let ok = false;
   try {
     await createLab(dir, 'bc-dr');
-    await labUpWithLeases(dir, { leaseTtlMs: TTL_MS, safetyMarginMs: MARGIN_MS, leaseLossPolicy: 'halt' });
+    await labUpWithLeases(dir, { leaseTtlMs: TTL_MS, safetyMarginMs: MARGIN_MS, leaseLossPolicy: 'halt' }, leases);
     await body(dir);
     ok = true;
   } finally {
@@ -208,4 +208,60 @@ describe('partition: the holder\'s agent stops while it holds the lease', () => 
       expectCleanCheck(dir);
     });
   }, 180_000);
+
+  it('a holder that learns of its lease only after it ran out fences it at once, and its report releases the lease: the next failover needs no confirm-down', async () => {
+    // What the campaign found: a failover's target whose agent restarted between the grant
+    // and its first renewal listed the lease with nothing left, was refused, fenced, and
+    // the lease (never renewed) then waited for an operator's confirm-down of a host that
+    // is up. Here hostB's agent runs without the coordinator's address while the failover
+    // brings db01 up there, so it never renews; the coordinator's sweep is slowed down so
+    // the restarted agent still finds the lease listed (held, nothing left), as it did.
+    await withLab('twinzone-fault-late-lease-', async (dir) => {
+      await waitHostAKeepsLease(dir);
+      const { readLabConfig } = await import('../solsim/src/state/lab-config.js');
+      const coordinator = readLabConfig(dir).coordinator!.address;
+      // Restarted agents listen where the coordinator's inventory says they do.
+      const listenB = readLabConfig(dir).hosts.hostB!.agent!.address;
+      const listenA = readLabConfig(dir).hosts.hostA!.agent!.address;
+      const pidB = signalAgent(dir, 'hostB', 'SIGKILL');
+      await waitExited(pidB);
+      await startAgent(dir, 'hostB', { listen: listenB });
+      const pidA = signalAgent(dir, 'hostA', 'SIGKILL');
+      await waitExited(pidA);
+      await failoverToHostB(dir);
+      const granted = await leaseShow(dir, 'db01');
+      expect(granted).toMatchObject({ holder: 'hostB', state: 'held' });
+      expect(db01LiveHosts(readObserverLog(dir))).toEqual(['hostB']);
+      await waitFor('hostB\'s lease past its expiry, never renewed', async () => {
+        const l = await leaseShow(dir, 'db01');
+        return l.holder === 'hostB' && l.epoch === granted.epoch && l.state === 'held' && l.expiresInMs < -500 ? true : undefined;
+      }, 3 * TTL_MS, 250);
+      // hostA's agent comes back (it holds nothing), and hostB's with the coordinator.
+      await startAgent(dir, 'hostA', { coordinator, listen: listenA });
+      const before = readObserverLog(dir).length;
+      const pidB2 = signalAgent(dir, 'hostB', 'SIGKILL');
+      await waitExited(pidB2);
+      await startAgent(dir, 'hostB', { coordinator, listen: listenB });
+      // Its keeper lists the lease, renews it first, is refused, fences at once and says
+      // so: the coordinator releases the lease on that report.
+      await waitFor('the lease released by hostB\'s self-fence report', async () => {
+        const l = await leaseShow(dir, 'db01');
+        return l.state === 'released' && l.holder === 'hostB' && l.epoch === granted.epoch ? true : undefined;
+      }, 30_000);
+      const fenced = readObserverLog(dir).slice(before);
+      expect(fenced.some((e) => e.host === 'hostB' && e.type === 'zone.state' && e.zone === 'db01' && !LIVE.has(e.to))).toBe(true);
+      expect(db01LiveHosts(readObserverLog(dir))).toEqual([]);
+
+      // No confirm-down of hostB, which is up and proved it stopped: a failover to hostA goes.
+      const again = await twinzoneAsync(dir, ['failover', 'db01', '--to', 'hostA'], 120_000);
+      expect(again.code, again.stdout + again.stderr).toBe(0);
+      const rules = readJsonLines(path.join(dir, 'logs', 'coordinator.log')).filter((l) => l.msg === 'lease changed' && l.zone === 'db01').map((l) => `${l.holder}:${l.state}:${l.rule}`);
+      expect(rules.slice(-2)).toEqual(['hostB:released:self-fenced', 'hostA:held:released']);
+      expect(db01LiveHosts(readObserverLog(dir))).toEqual(['hostA']);
+      const lease = await leaseShow(dir, 'db01');
+      expect(lease).toMatchObject({ holder: 'hostA', state: 'held' });
+      expect(lease.epoch).toBeGreaterThan(granted.epoch);
+      expectCleanCheck(dir);
+    }, { sweepIntervalMs: 600_000 });
+  }, 240_000);
 });

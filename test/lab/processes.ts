@@ -165,12 +165,12 @@ async function waitForLogLine(logFile: string, pid: number, msg: string, timeout
 }
 
 /** Starts the agent of one host and waits until it listens. */
-export async function startAgent(labDir: string, host: string, opts: { timeoutMs?: number; keepConfig?: boolean; coordinator?: string } = {}): Promise<StartedAgent> {
+export async function startAgent(labDir: string, host: string, opts: { timeoutMs?: number; keepConfig?: boolean; coordinator?: string; listen?: string } = {}): Promise<StartedAgent> {
   const lab = path.resolve(labDir);
   await ensureLabTls(lab);
   // A test may have edited the configuration (shorter timeouts, say): keep it then.
   const config =
-    opts.keepConfig && fs.existsSync(agentConfigPath(lab, host)) ? agentConfigPath(lab, host) : writeAgentConfig(lab, host, { coordinator: opts.coordinator });
+    opts.keepConfig && fs.existsSync(agentConfigPath(lab, host)) ? agentConfigPath(lab, host) : writeAgentConfig(lab, host, { coordinator: opts.coordinator, listen: opts.listen });
   const agent = await spawnDaemon(`agent on ${host}`, ['agent', 'run', '--config', config], path.join(lab, 'logs', `agent-${host}.log`), opts.timeoutMs ?? 20_000);
   withLock(labLock(lab), () => {
     const cfg = readLabConfig(lab);
@@ -206,9 +206,16 @@ export interface LabAutomation {
   siteRunConcurrency?: number;
 }
 
+/** Overrides of the lab coordinator's `leases` settings (coordinator config). */
+export interface LabCoordinatorLeases {
+  marginMs?: number;
+  graceMs?: number;
+  sweepIntervalMs?: number;
+}
+
 export function writeCoordinatorConfig(
   labDir: string,
-  opts: { inventory?: LabInventoryOptions; keepConfig?: boolean; listen?: string; automation?: LabAutomation } = {},
+  opts: { inventory?: LabInventoryOptions; keepConfig?: boolean; listen?: string; automation?: LabAutomation; leases?: LabCoordinatorLeases } = {},
 ): string {
   const dir = coordinatorDir(labDir);
   const file = path.join(dir, 'coordinator.json');
@@ -219,7 +226,7 @@ export function writeCoordinatorConfig(
   const config = {
     listen: opts.listen ?? '127.0.0.1:0',
     inventory,
-    leases: { marginMs: 1_000, graceMs: 5_000 },
+    leases: { marginMs: 1_000, graceMs: 5_000, ...opts.leases },
     logLevel: 'debug',
     tls: { dir: labTlsDir(labDir), name: LAB_COORDINATOR },
     automation: opts.automation ? { enabled: opts.automation.enabled, ...(opts.automation.site && { site: opts.automation.site }) } : { enabled: false },
@@ -232,7 +239,7 @@ export function writeCoordinatorConfig(
 /** Starts the lab's coordinator (after its agents) and records it in lab.json. */
 export async function startCoordinator(
   labDir: string,
-  opts: { timeoutMs?: number; keepConfig?: boolean; inventory?: LabInventoryOptions; listen?: string; automation?: LabAutomation } = {},
+  opts: { timeoutMs?: number; keepConfig?: boolean; inventory?: LabInventoryOptions; listen?: string; automation?: LabAutomation; leases?: LabCoordinatorLeases } = {},
 ): Promise<StartedCoordinator> {
   const lab = path.resolve(labDir);
   await ensureLabTls(lab);

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ZonePolicy } from '../../coordinator/inventory/inventory-schema.js';
 import { labEnv } from '../lab/create-lab.js';
-import { labUp, startCoordinator, TWINZONE_CLI, type StartedAgent, type StartedCoordinator } from '../lab/processes.js';
+import { labUp, startCoordinator, TWINZONE_CLI, type LabCoordinatorLeases, type StartedAgent, type StartedCoordinator } from '../lab/processes.js';
 import { readLabConfig } from '../solsim/src/state/lab-config.js';
 import { processAlive } from '../solsim/src/app/app-control.js';
 
@@ -19,10 +19,10 @@ export interface CliResult {
 
 
 /** labUpWithCoordinator with the inventory's policy overridden (short leases). */
-export async function labUpWithLeases(dir: string, policy: Partial<ZonePolicy>): Promise<{ agents: StartedAgent[]; coordinator: StartedCoordinator }> {
+export async function labUpWithLeases(dir: string, policy: Partial<ZonePolicy>, leases?: LabCoordinatorLeases): Promise<{ agents: StartedAgent[]; coordinator: StartedCoordinator }> {
   const address = `127.0.0.1:${await freeLoopbackPort()}`;
   const agents = await labUp(dir, { coordinator: address });
-  const coordinator = await startCoordinator(dir, { listen: address, inventory: { policy } });
+  const coordinator = await startCoordinator(dir, { listen: address, inventory: { policy }, ...(leases && { leases }) });
   return { agents, coordinator };
 }
 

@@ -87,6 +87,12 @@ export interface ProbeReport {
   detail: string;
   durationMs: number;
   atMs: number;
+  /**
+   * For the lease keeper's own reports ("self-fence", "lease-lost"): the epoch the lease
+   * was lost under; 0 for a health check. A successful self-fence at the current epoch
+   * releases the lease: the holder has proved it stopped acting for the zone.
+   */
+  epoch: number;
 }
 
 /** A twin of a zone this host does not hold, as zoneadm reports it here. */
@@ -253,7 +259,7 @@ export const LeaseRenewal: MessageFns<LeaseRenewal> = {
 };
 
 function createBaseProbeReport(): ProbeReport {
-  return { zone: "", check: "", healthy: false, detail: "", durationMs: 0, atMs: 0 };
+  return { zone: "", check: "", healthy: false, detail: "", durationMs: 0, atMs: 0, epoch: 0 };
 }
 
 export const ProbeReport: MessageFns<ProbeReport> = {
@@ -275,6 +281,9 @@ export const ProbeReport: MessageFns<ProbeReport> = {
     }
     if (message.atMs !== 0) {
       writer.uint32(48).uint64(message.atMs);
+    }
+    if (message.epoch !== 0) {
+      writer.uint32(56).uint64(message.epoch);
     }
     return writer;
   },
@@ -340,6 +349,14 @@ export const ProbeReport: MessageFns<ProbeReport> = {
             message.atMs = longToNumber(reader.uint64());
             continue;
           }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.epoch = longToNumber(reader.uint64());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -368,6 +385,7 @@ export const ProbeReport: MessageFns<ProbeReport> = {
         : isSet(object.at_ms)
         ? globalThis.Number(object.at_ms)
         : 0,
+      epoch: isSet(object.epoch) ? globalThis.Number(object.epoch) : 0,
     };
   },
 
@@ -391,6 +409,9 @@ export const ProbeReport: MessageFns<ProbeReport> = {
     if (message.atMs !== 0) {
       obj.atMs = Math.round(message.atMs);
     }
+    if (message.epoch !== 0) {
+      obj.epoch = Math.round(message.epoch);
+    }
     return obj;
   },
 
@@ -405,6 +426,7 @@ export const ProbeReport: MessageFns<ProbeReport> = {
     message.detail = object.detail ?? "";
     message.durationMs = object.durationMs ?? 0;
     message.atMs = object.atMs ?? 0;
+    message.epoch = object.epoch ?? 0;
     return message;
   },
 };
