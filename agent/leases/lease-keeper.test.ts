@@ -133,6 +133,24 @@ describe('LeaseKeeper', () => {
     expect(server.renewals.some((r) => r.renewals.some((z) => z.zone === 'db01'))).toBe(true);
   });
 
+  it('hands a lease it learns to the watchdog before its first renewal can reach the coordinator', async () => {
+    // An accepted renewal tells the coordinator this host knew of the lease, and the
+    // lease rules then trust its fencing: an agent killed right after that renewal must
+    // have its watchdog watching the zone already.
+    const renewalsAtFeed: number[] = [];
+    await keeper.stop();
+    keeper = makeKeeper({ watchdog: { feed: (zones) => { feeds.push(zones); renewalsAtFeed.push(server.renewals.length); }, standDown: async () => undefined } });
+    await step(); // lists
+    expect(server.renewals).toHaveLength(0);
+    const firstWithDb01 = feeds.findIndex((f) => f.some((z) => z.zone === 'db01' && z.epoch === 7));
+    expect(firstWithDb01).toBeGreaterThanOrEqual(0);
+    expect(renewalsAtFeed[firstWithDb01]).toBe(0);
+    // Not told to fence yet: the deadline is the lease's own, well ahead.
+    expect(feeds[firstWithDb01]!.find((z) => z.zone === 'db01')!.remainingMs).toBeGreaterThan(TTL - SLICE - 100);
+    await step(); // then renews
+    expect(server.renewals).toHaveLength(1);
+  });
+
   it('lists the host\'s leases, then renews them in one call every TTL/3', async () => {
     await started();
     expect(server.lists).toEqual([{ host: 'hostA' }]);

@@ -228,6 +228,12 @@ export class LeaseKeeper {
       }
     }
     this.syncProbes();
+    // The watchdog hears of every lease before the coordinator can: the first renewal
+    // it accepts is the coordinator's proof that this host knew it held the zone (the
+    // lease rules then grant it elsewhere after expiry + margin, trusting the fence), so
+    // an agent killed between that renewal and its next feed would leave the zone running
+    // unwatched. The write reaches the pipe before this returns; the renewal comes later.
+    this.feed(this.o.clock.monoMs());
     // Renew right away: a restarted agent may have little of the TTL left.
     this.nextRenewMono = sentMono;
   }
