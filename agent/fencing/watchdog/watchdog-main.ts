@@ -112,6 +112,25 @@ function check(): void {
   }
 }
 
+/**
+ * A stand-down (the agent's clean exit) or SIGTERM (a restarted agent retiring its
+ * predecessor once its own keeper renews and feeds what it holds) ends the watch of the
+ * zones not yet due: whoever sent it covers them. A zone already due is another matter:
+ * its lease is running out at the coordinator, which grants it elsewhere one margin
+ * later, and nobody else will fence it (a restarted agent lists only leases still held).
+ * Its fence is finished, never abandoned halfway, and the process exits after it.
+ */
+function standDown(why: string): void {
+  check();
+  const notDue = [...deadlines.keys()];
+  deadlines.clear();
+  if (fencingNow.size === 0) {
+    log('info', `${why}; exiting without fencing`, { watched: notDue });
+    process.exit(0);
+  }
+  log('warn', `${why} while fencing: finishing those zones first, then exiting`, { fencing: [...fencingNow], watched: notDue });
+}
+
 log('info', 'watchdog started', { agentPid: process.ppid, checkIntervalMs: config.checkIntervalMs });
 setInterval(check, config.checkIntervalMs);
 
@@ -121,10 +140,8 @@ const input = readline.createInterface({ input: process.stdin });
 input.on('line', (line) => {
   const m = decodeMessage(line);
   if (!m) log('warn', 'ignored a line that is not a watchdog message', { line: line.slice(0, 200) });
-  else if (m.type === 'stand-down') {
-    log('info', 'stand-down from the agent; exiting without fencing', { watched: [...deadlines.keys()] });
-    process.exit(0);
-  } else onFeed(m.zones);
+  else if (m.type === 'stand-down') standDown('stand-down from the agent');
+  else onFeed(m.zones);
 });
 input.on('close', () => {
   // Nothing watched: nothing can ever be due, and a restarted agent starts its own.
@@ -138,7 +155,4 @@ process.stdin.on('error', () => undefined);
 // The agent's process group may be signalled on its way down; only stand-down or the
 // deadlines end the watchdog.
 for (const sig of ['SIGINT', 'SIGHUP', 'SIGPIPE'] as const) process.on(sig, () => log('warn', 'ignored signal', { signal: sig }));
-process.on('SIGTERM', () => {
-  log('warn', 'SIGTERM: exiting without fencing', { watched: [...deadlines.keys()] });
-  process.exit(0);
-});
+process.on('SIGTERM', () => standDown('SIGTERM'));

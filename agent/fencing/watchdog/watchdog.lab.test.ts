@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { labEnv } from '../../../test/lab/create-lab.js';
 import { readObserverLog } from '../../../test/solsim/src/observer.js';
 import { labOpContext, solsimCommandPaths, useBcDrLab } from '../../../test/support/op-test-context.js';
+import { writeFaults } from '../../../test/support/crash-lab.js';
 import { listZones } from '../../ops/zone-ops.js';
 import { listImportedGroups, listMounts } from '../../ops/storage-ops.js';
 import { readEpoch } from '../epoch-files.js';
@@ -145,3 +146,38 @@ describe('fencing watchdog with several zones due', () => {
     expect(await listImportedGroups(ctx, 'vxdg')).toEqual([]);
   });
 });
+
+describe('fencing watchdog told to stand down while it fences', () => {
+  const fresh = useBcDrLab('twinzone-watchdog-sigterm-', 120_000);
+
+  it('SIGTERM (a restarted agent retiring it) while a zone is being fenced: the fence is finished, then it exits', async () => {
+    // The campaign's case: a killed agent's watchdog was halting zones on a loaded host
+    // when the restarted agent, holding none of them any more, retired it; the zones were
+    // left running while the coordinator granted them elsewhere (I1, I2).
+    const dir = fresh();
+    writeFaults(dir, 'hostA', [{ command: 'zoneadm', argsRegex: ' halt$', action: 'delay', ms: 1500, times: 1 }]);
+    let exited!: (code: number | null) => void;
+    const exit = new Promise<number | null>((r) => (exited = r));
+    const { wd, logFile } = watchdogFor('hostA', dir, (c) => exited(c));
+    wd.start();
+    wd.feed([db01(100)]);
+    await waitForLog(logFile, 'self-fencing: lease deadline passed without a feed from the agent');
+    process.kill(wd.pid!, 'SIGTERM');
+    expect(await exit).toBe(3);
+    const log = fs.readFileSync(logFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { msg: string; zone?: string });
+    const term = log.findIndex((l) => l.msg.startsWith('SIGTERM while fencing'));
+    const fenced = log.findIndex((l) => l.msg === 'zone self-fenced' && l.zone === 'db01');
+    expect(term, JSON.stringify(log)).toBeGreaterThanOrEqual(0);
+    expect(fenced).toBeGreaterThan(term);
+    expect(await db01State(dir)).toEqual({ zone: 'installed', mounted: false, imported: false });
+  });
+});
+
+async function waitForLog(file: string, msg: string): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (!(fs.existsSync(file) && fs.readFileSync(file, 'utf8').includes(msg))) {
+    if (Date.now() > deadline) throw new Error(`no "${msg}" in ${file}`);
+    await sleep(20);
+  }
+}
+
