@@ -12,8 +12,8 @@ import { readLabConfig } from '../solsim/src/state/lab-config.js';
 import { isPoweredOff } from '../solsim/src/state/power.js';
 import { listRdfGroups } from '../solsim/src/state/replication.js';
 import { restoreReplicationLink } from '../solsim/src/state/san-setup.js';
-import { volumeDir } from '../solsim/src/state/san.js';
-import { campaignPreset } from '../lab/presets/campaign.js';
+import { datasetDir, volumeDir } from '../solsim/src/state/san.js';
+import { CAMPAIGN_ZFS_ZONES, campaignPreset } from '../lab/presets/campaign.js';
 import { agentRunning, startCampaignLab, stopCampaignLab, type CampaignLab } from './campaign-lab.js';
 import { runCli, type CliRun } from './cli.js';
 import { converge } from './converge.js';
@@ -65,7 +65,7 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignReport> {
       }
       const hosts = await viewHosts(lab);
       const upHosts = new Set(lab.hosts.filter((h) => !isPoweredOff(labEnv(lab.dir, h)) && agentRunning(lab, h) !== null));
-      const op = chooseOperation(rng, { hosts, previousHost, upHosts, disasterAllowed: !disasterDone && i >= Math.floor(o.runs * 0.75) });
+      const op = chooseOperation(rng, { hosts, previousHost, upHosts, zfsZones: CAMPAIGN_ZFS_ZONES, disasterAllowed: !disasterDone && i >= Math.floor(o.runs * 0.75) });
       if (!op) {
         o.log(`#${i} nothing applies (every zone down?); stopping early`);
         break;
@@ -217,6 +217,13 @@ function groupOf(zone: string): string {
   return campaignPreset.zones.find((z) => z.name === zone)?.dataGroup ?? `${zone}dg`;
 }
 
+/** Where a site's copy of a zone's data lies: a Veritas volume, or (app04) a ZFS dataset. */
+function dataDirOf(lab: CampaignLab, site: string, zone: string): string {
+  const z = campaignPreset.zones.find((p) => p.name === zone);
+  if (z?.dataKind === 'zpool') return datasetDir(lab.dir, site, z.dataGroup, z.dataVolume);
+  return volumeDir(lab.dir, site, groupOf(zone), 'datavol');
+}
+
 function bootIfDown(lab: CampaignLab, host: string): void {
   const env = labEnv(lab.dir, host);
   if (isPoweredOff(env)) bootHost(env);
@@ -232,7 +239,7 @@ function recordsIn(file: string): number {
 
 /** The last record each zone's application wrote on the lost site's copy (R1). */
 function readR1LastRecords(lab: CampaignLab, zones: string[], site: string): Map<string, number> {
-  return new Map(zones.map((z) => [z, recordsIn(path.join(volumeDir(lab.dir, site, groupOf(z), 'datavol'), 'records.log'))]));
+  return new Map(zones.map((z) => [z, recordsIn(path.join(dataDirOf(lab, site, z), 'records.log'))]));
 }
 
 /** Reported (symrdf failover) and actual (R1's last record minus where the DR twin resumed) losses. */
@@ -249,6 +256,6 @@ function disasterLosses(lab: CampaignLab, zones: string[], r1Last: Map<string, n
 /** Records written by every application: the highest sequence in any copy of its data. */
 function countRecords(lab: CampaignLab, zones: string[]): { written: number; byZone: Record<string, number> } {
   const sites = Object.keys(readLabConfig(lab.dir).sites);
-  const byZone = Object.fromEntries(zones.map((z) => [z, Math.max(...sites.map((site) => recordsIn(path.join(volumeDir(lab.dir, site, groupOf(z), 'datavol'), 'records.log'))))]));
+  const byZone = Object.fromEntries(zones.map((z) => [z, Math.max(...sites.map((site) => recordsIn(path.join(dataDirOf(lab, site, z), 'records.log'))))]));
   return { written: Object.values(byZone).reduce((a, b) => a + b, 0), byZone };
 }

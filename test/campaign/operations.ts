@@ -2,13 +2,13 @@
 // those the lab's current state allows (a switchover needs the zone live and an installed
 // twin in its site, ...). Each is what an operator types; an unplanned failover and a
 // disaster failover first take a host or a whole site down (the cause), then ask for the
-// runs. `upgrade` (issue 5) is the extension point: add an OpKind, its applicability in
-// candidates() and its commands in commandsFor(), and it joins the mix.
+// runs. An upgrade moves a zone whose data is on ZFS to its twin in the site with a short
+// probation (no data rollback: a planned run loses no record).
 import type { HostView } from './lab-view.js';
 import { LIVE_STATES } from './lab-view.js';
 import type { Rng } from './prng.js';
 
-export type OpKind = 'switchover' | 'fallback' | 'migrate' | 'dr-switchover' | 'failover' | 'disaster-failover';
+export type OpKind = 'switchover' | 'fallback' | 'migrate' | 'dr-switchover' | 'failover' | 'disaster-failover' | 'upgrade';
 
 export interface PlannedOp {
   kind: OpKind;
@@ -33,7 +33,11 @@ const WEIGHTS: Record<OpKind, number> = {
   'dr-switchover': 22,
   failover: 12,
   'disaster-failover': 2,
+  upgrade: 14,
 };
+
+/** The probation of the campaign's upgrades: long enough for a few checks, short enough for 200 operations. */
+export const UPGRADE_PROBATION = '4s';
 
 export interface LabFacts {
   hosts: HostView[];
@@ -43,6 +47,8 @@ export interface LabFacts {
   disasterAllowed: boolean;
   /** Hosts whose agent and power are up. */
   upHosts: Set<string>;
+  /** Zones whose data is on ZFS (an upgrade snapshots it). */
+  zfsZones?: Set<string>;
 }
 
 function siteOf(facts: LabFacts, host: string): string {
@@ -73,6 +79,9 @@ function candidates(facts: LabFacts): PlannedOp[] {
     const site = siteOf(facts, live);
     for (const t of hosts.filter((h) => h !== live && siteOf(facts, h) === site)) {
       if (canTake(facts, zone, t)) ops.push({ kind: 'switchover', zones: [zone], commands: [['switchover', zone, '--to', t]], hosts: [live, t], source: live, target: t });
+      if (canTake(facts, zone, t) && facts.zfsZones?.has(zone)) {
+        ops.push({ kind: 'upgrade', zones: [zone], commands: [['upgrade', zone, '--to', t, '--probation', UPGRADE_PROBATION]], hosts: [live, t], source: live, target: t });
+      }
       const absent = !facts.hosts.find((h) => h.host === t)!.zones.has(zone);
       if (absent && facts.upHosts.has(t)) ops.push({ kind: 'migrate', zones: [zone], commands: [['migrate', zone, '--to', t]], hosts: [live, t], source: live, target: t });
     }
