@@ -151,6 +151,25 @@ describe('LeaseKeeper', () => {
     expect(server.renewals).toHaveLength(1);
   });
 
+  it('a listed lease whose epoch this host has retired (its watchdog fenced it while the agent was away) is fenced and reported, never renewed', async () => {
+    await keeper.stop();
+    keeper = makeKeeper({ highestEpoch: (zone) => (zone === 'db01' ? 8 : 0) });
+    await step(); // lists: epoch 7, but this host's fence is at 8
+    await step(0);
+    expect(runner.commandLines).toContain('zoneadm -z db01 halt');
+    expect(runner.commandLines.at(-1)).toBe('vxdg deport dbdg');
+    expect(keeper.snapshot().db01).toBeUndefined();
+    await step(TTL / 3); // the report goes out; db01 is not renewed
+    expect(server.renewals.flatMap((r) => r.renewals)).toEqual([]);
+    const reported = server.renewals.flatMap((r) => r.probes);
+    expect(reported).toMatchObject([{ zone: 'db01', check: 'self-fence', healthy: true, epoch: 7 }]);
+    expect(reported[0]!.detail).toContain('retired on this host');
+    // Listed again, it stays fenced: not tracked, not fenced twice.
+    await step(60_000);
+    await step(0);
+    expect(runner.commandLines.filter((c) => c === 'zoneadm -z db01 halt')).toHaveLength(1);
+  });
+
   it('lists the host\'s leases, then renews them in one call every TTL/3', async () => {
     await started();
     expect(server.lists).toEqual([{ host: 'hostA' }]);

@@ -40,6 +40,12 @@ export interface LeaseKeeperOptions {
    * takes the zone's lock (agent/fencing/retire-epoch.ts); returns the lock's release.
    */
   retireEpoch?: (zone: string, epoch: number, op: string) => Promise<() => void>;
+  /**
+   * The highest epoch this host has recorded for ZONE (agent/fencing/epoch-store.ts). A
+   * holder's own steps never carry more than its epoch, so more means this host retired
+   * it: fenced by the watchdog while the agent was away.
+   */
+  highestEpoch?: (zone: string) => number;
   watchdog?: WatchdogFeeder;
   /**
    * The part of the TTL kept back from the agent's deadline (default TTL/4): self-fencing
@@ -217,8 +223,14 @@ export class LeaseKeeper {
       // the SEND time (earlier), so it can only come out shorter than the truth.
       const { remainingMs, checks, ...held } = lease;
       const left = Math.min(remainingMs, lease.ttlMs);
-      this.zones.set(lease.zone, { lease: held, checks, deadlineMono: sentMono + left - this.slice(lease.ttlMs), status: 'held', firstRenewalPending: true, trackedMono: sentMono });
+      const tracked: Tracked = { lease: held, checks, deadlineMono: sentMono + left - this.slice(lease.ttlMs), status: 'held', firstRenewalPending: true, trackedMono: sentMono };
+      this.zones.set(lease.zone, tracked);
       this.o.log.info({ zone: lease.zone, epoch: lease.epoch, ttlMs: lease.ttlMs, policy: lease.policy }, 'lease tracked');
+      // Renewing an epoch this host refuses would keep the coordinator counting on a zone
+      // nothing here may bring back up: fence it (again: each step says "already") and
+      // report it, which hands the lease back.
+      const highest = this.o.highestEpoch?.(lease.zone) ?? 0;
+      if (highest > lease.epoch) this.lose(tracked, `epoch ${lease.epoch} is retired on this host (its fence is at ${highest}): the zone was fenced here while this agent was away`);
     }
     for (const [zone, t] of this.zones) {
       // Released or moved by a planned run: no longer ours, nothing to fence.

@@ -93,6 +93,7 @@ export function runLeaseKeeper(runtime: AgentRuntime, coordinator: string): Runn
     log,
     watchdog,
     retireEpoch: (zone, epoch, op) => retireEpoch(runtime.epochs, runtime.locks, zone, epoch, op),
+    highestEpoch: (zone) => runtime.epochs.highest(zone),
     opContext: (zone, op) => context(log.child({ zone, op }), new AbortController().signal),
     probes,
   });
