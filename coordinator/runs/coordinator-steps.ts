@@ -76,7 +76,7 @@ export function deltasText(deltas: readonly Delta[]): string {
 /** About 15 s in all: long enough for an operation in progress on the zone to end, short enough to report a stuck one. */
 const ZONE_BUSY_WAIT: RetryPolicy = { maxAttempts: 8, initialDelayMs: 250, maxDelayMs: 4_000 };
 
-async function preflightCheck(env: CoordinatorStepEnv, zone: string, c: PreflightCheck, opId: string, epoch: number): Promise<void> {
+async function preflightCheck(env: CoordinatorStepEnv, zone: string, c: PreflightCheck, opId: string, targetEpoch: number): Promise<void> {
   switch (c.check) {
     case 'agent-up': {
       const r = await env.pool.probe(c.host, env.signal);
@@ -97,13 +97,17 @@ async function preflightCheck(env: CoordinatorStepEnv, zone: string, c: Prefligh
       return;
     }
     case 'deltas-accepted': {
-      // `attach -n` changes nothing; it carries an op id of its own and the zone's current
-      // epoch. It takes the zone's lock on the target like any zoneadm operation, so it
+      // `attach -n` changes nothing; it carries an op id of its own and the epoch the
+      // target is about to be given (the zone's last epoch + 1), not the holder's: a
+      // target that took part in a move rolled back since has seen that move's reserved
+      // epoch, and would refuse the holder's as stale for good (the campaign: every later
+      // move to that host failed its preflight). It takes the zone's lock on the target
+      // like any zoneadm operation, so it
       // can meet one still finishing there (a former holder's keeper fencing a lease just
       // moved away): ZONE_BUSY is waited out briefly, as the error catalogue says.
       const reply = await withRetries(
         () => env.pool.get(c.toHost).attachZone(
-          { mutation: { opId: auxOpId(opId, `n-${c.toHost}`), epoch, dryRun: false, zone }, force: false, validateOnly: true },
+          { mutation: { opId: auxOpId(opId, `n-${c.toHost}`), epoch: targetEpoch, dryRun: false, zone }, force: false, validateOnly: true },
           { signal: env.signal },
         ),
         { policy: ZONE_BUSY_WAIT, retryable: (err) => isTwinzoneError(err) && err.code === 'ZONE_BUSY', signal: env.signal },
@@ -131,11 +135,11 @@ async function preflightCheck(env: CoordinatorStepEnv, zone: string, c: Prefligh
 }
 
 async function preflight(env: CoordinatorStepEnv, zone: string, args: StepArgs['preflight'], opId: string): Promise<CoordinatorResult> {
-  const epoch = env.leases.get(zone)?.epoch ?? 0;
+  const targetEpoch = (env.leases.get(zone)?.lastEpoch ?? 0) + 1;
   // The checks only read, each from one agent: asked all at once, a preflight costs the
   // slowest check rather than their sum (npm run bench: it was the largest share of a
   // switchover's overhead). The first failing check in plan order is the one reported.
-  const settled = await Promise.allSettled(args.checks.map((c) => preflightCheck(env, zone, c, opId, epoch)));
+  const settled = await Promise.allSettled(args.checks.map((c) => preflightCheck(env, zone, c, opId, targetEpoch)));
   const failure = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failure) throw failure.reason;
   return { outcome: `${args.checks.length} checks passed` };

@@ -140,6 +140,14 @@ it('rolls a switchover back when the boot on the target fails: db01 runs on host
     expect(await zoneStateOn(c, 'hostB', 'db01')).toBe(ZoneState.ZONE_STATE_CONFIGURED);
     await sleep(500);
     expectCleanLab(lab);
+
+    // hostB has seen the abandoned epoch 2: the next switchover to it still passes its
+    // preflight (whose `attach -n` there carries the epoch hostB is about to get) and goes.
+    writeFaults(lab, 'hostB', []);
+    const again = await c.sequencer.start(planSwitchover(c.inventory, 'db01', { source: 'hostA', target: 'hostB', ...quick }), 'alice').done;
+    expect(again.state, again.reason ?? '').toBe('succeeded');
+    expect(c.leases.get('db01')).toMatchObject({ state: 'held', holder: 'hostB', epoch: 3, lastEpoch: 3 });
+    expectCleanLab(lab);
   } finally {
     await c.close();
   }
