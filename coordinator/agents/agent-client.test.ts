@@ -249,6 +249,24 @@ describe('AgentPool', () => {
     expect(p.get('hostA')).not.toBe(first);
   });
 
+  it('a preflight probe waits for an agent back on its address; a status probe reports the outage at once', async () => {
+    const address = await deadAddress();
+    const p = new AgentPool({ addresses: { hostA: address }, connection: { retry: FAST, random: () => 0.5 }, log, probeDeadlineMs: 4_000 });
+    pools.push(p);
+    // The channel fails while the agent is down and goes into its reconnect backoff.
+    expect((await p.probe('hostA')).state).toBe('unreachable');
+    expect((await p.probe('hostA')).state).toBe('unreachable');
+    // The agent comes back on the same address.
+    const [, port] = address.split(':');
+    const back = await startServer({ bind: `127.0.0.1:${port}`, services: [healthBinding], log });
+    try {
+      const r = await p.probe('hostA', undefined, { waitForReady: true });
+      expect(r, r.state === 'unreachable' ? r.error.message : '').toMatchObject({ state: 'serving' });
+    } finally {
+      await back.close(0);
+    }
+  });
+
   it('probes every host through grpc.health.v1', async () => {
     const p = pool(FAST, { hostA: server.address, hostZ: await deadAddress() });
     const seen = await p.probeAll();

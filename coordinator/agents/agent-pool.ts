@@ -83,12 +83,19 @@ export class AgentPool {
     return new Map(results.map((r) => [r.host, r]));
   }
 
-  async probe(host: string, signal?: AbortSignal): Promise<Reachability> {
+  /**
+   * One health check. `waitForReady` (a run's preflight) waits out the channel's reconnect
+   * backoff within the deadline: an agent restarted a moment ago is up, but the channel
+   * that failed while it was down would otherwise report that old failure at once (the
+   * campaign: a switchover refused two seconds after the agent was back). A status call
+   * does not wait, so a dead host costs it nothing.
+   */
+  async probe(host: string, signal?: AbortSignal, opts: { waitForReady?: boolean } = {}): Promise<Reachability> {
     const { health, connection } = this.entry(host);
     const started = performance.now();
     try {
       const check = health.check.bind(health) as UnaryMethod<HealthCheckRequest, HealthCheckResponse>;
-      const res = await unaryCall(check, { service: AGENT_SERVICE_NAME }, { deadlineMs: this.opts.probeDeadlineMs ?? DEFAULT_PROBE_DEADLINE_MS, signal });
+      const res = await unaryCall(check, { service: AGENT_SERVICE_NAME }, { deadlineMs: this.opts.probeDeadlineMs ?? DEFAULT_PROBE_DEADLINE_MS, signal, waitForReady: opts.waitForReady });
       const rttMs = Math.round(performance.now() - started);
       return res.status === HealthCheckResponse_ServingStatus.SERVING ? { host, state: 'serving', rttMs } : { host, state: 'not-serving', rttMs };
     } catch (err) {

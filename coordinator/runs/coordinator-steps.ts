@@ -79,7 +79,7 @@ const ZONE_BUSY_WAIT: RetryPolicy = { maxAttempts: 8, initialDelayMs: 250, maxDe
 async function preflightCheck(env: CoordinatorStepEnv, zone: string, c: PreflightCheck, opId: string, targetEpoch: number): Promise<void> {
   switch (c.check) {
     case 'agent-up': {
-      const r = await env.pool.probe(c.host, env.signal);
+      const r = await env.pool.probe(c.host, env.signal, { waitForReady: true });
       if (r.state !== 'serving') throw failed(r.state === 'unreachable' ? r.error.message : `${c.host}: agent is stopping`, { host: c.host });
       return;
     }

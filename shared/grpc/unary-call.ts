@@ -15,6 +15,11 @@ export interface UnaryCallOptions {
   deadlineMs: number;
   op?: string;
   signal?: AbortSignal;
+  /**
+   * Wait, within the deadline, for a channel in its reconnect backoff to connect, rather
+   * than fail at once with the last connection error (grpc-js's default).
+   */
+  waitForReady?: boolean;
 }
 
 export function unaryCall<Req, Res>(method: UnaryMethod<Req, Res>, request: Req, opts: UnaryCallOptions): Promise<Res> {
@@ -31,6 +36,8 @@ export function unaryCall<Req, Res>(method: UnaryMethod<Req, Res>, request: Req,
 export function rawUnaryCall<Req, Res>(method: UnaryMethod<Req, Res>, request: Req, opts: UnaryCallOptions): Promise<Res> {
   const metadata = new Metadata();
   if (opts.op) metadata.set(OP_METADATA_KEY, opts.op);
+  // grpc-js takes wait-for-ready from the call's metadata options.
+  if (opts.waitForReady) metadata.setOptions({ waitForReady: true });
   return new Promise((resolve, reject) => {
     const call = method(request, metadata, { deadline: Date.now() + opts.deadlineMs }, (err, res) => {
       opts.signal?.removeEventListener('abort', onAbort);
