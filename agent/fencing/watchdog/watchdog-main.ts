@@ -79,6 +79,16 @@ async function fence(zone: WatchedZone): Promise<boolean> {
 const deadlines = new Map<string, Deadline>();
 /** Zones being fenced now; the process exits once nothing is watched or being fenced. */
 const fencingNow = new Set<string>();
+/** Failed fences so far, by zone: a failed fence is tried again, a few times. */
+const failedFences = new Map<string, number>();
+/**
+ * A halt killed at its timeout on a loaded host, or a deport refused because that halt
+ * had not finished, leaves the zone running with its lease gone: try again soon rather
+ * than exit with the zone up. Bounded, so a fence that cannot work (a command missing)
+ * ends in an error for the operator instead of a loop.
+ */
+const FENCE_ATTEMPTS = 5;
+const FENCE_RETRY_MS = 1_000;
 
 function onFeed(zones: WatchedZone[]): void {
   const now = performance.now();
@@ -102,8 +112,9 @@ function check(): void {
     if (d.atMono > now) continue;
     deadlines.delete(d.zone.zone);
     fencingNow.add(d.zone.zone);
-    void fence(d.zone).then(() => {
+    void fence(d.zone).then((ok) => {
       fencingNow.delete(d.zone.zone);
+      if (!ok) retryLater(d.zone);
       if (deadlines.size === 0 && fencingNow.size === 0) {
         log('warn', 'every watched zone is fenced; exiting');
         process.exit(3);
@@ -122,13 +133,25 @@ function check(): void {
  */
 function standDown(why: string): void {
   check();
-  const notDue = [...deadlines.keys()];
-  deadlines.clear();
-  if (fencingNow.size === 0) {
+  // A fence that failed and waits for its next attempt is one under way: it stays.
+  const notDue = [...deadlines.keys()].filter((z) => !failedFences.has(z));
+  for (const z of notDue) deadlines.delete(z);
+  if (fencingNow.size === 0 && deadlines.size === 0) {
     log('info', `${why}; exiting without fencing`, { watched: notDue });
     process.exit(0);
   }
-  log('warn', `${why} while fencing: finishing those zones first, then exiting`, { fencing: [...fencingNow], watched: notDue });
+  log('warn', `${why} while fencing: finishing those zones first, then exiting`, { fencing: [...fencingNow, ...deadlines.keys()], watched: notDue });
+}
+
+function retryLater(zone: WatchedZone): void {
+  const failed = (failedFences.get(zone.zone) ?? 0) + 1;
+  failedFences.set(zone.zone, failed);
+  if (failed >= FENCE_ATTEMPTS) {
+    log('error', `fencing failed ${failed} times; giving up: halt the zone and deport its storage by hand before it runs anywhere else`, { zone: zone.zone, epoch: zone.epoch });
+    return;
+  }
+  log('warn', 'fencing failed; trying again', { zone: zone.zone, epoch: zone.epoch, attempt: failed + 1, inMs: FENCE_RETRY_MS });
+  deadlines.set(zone.zone, { zone, atMono: performance.now() + FENCE_RETRY_MS });
 }
 
 log('info', 'watchdog started', { agentPid: process.ppid, checkIntervalMs: config.checkIntervalMs });

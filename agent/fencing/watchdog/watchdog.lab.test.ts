@@ -173,6 +173,27 @@ describe('fencing watchdog told to stand down while it fences', () => {
   });
 });
 
+describe('fencing watchdog whose fence fails', () => {
+  const fresh = useBcDrLab('twinzone-watchdog-retry-', 120_000);
+
+  it('tries a failed fence again: a halt that fails once still ends with the zone halted and its storage deported', async () => {
+    // The campaign's case: on a loaded host the halt was killed at its timeout, the deport
+    // then refused ("volumes in use"), and the watchdog exited with the zone running.
+    const dir = fresh();
+    writeFaults(dir, 'hostA', [{ command: 'zoneadm', argsRegex: ' halt$', action: 'fail', exitCode: 1, stderr: 'zoneadm: zone \'db01\': call to zoneadmd failed', times: 1 }]);
+    let exited!: (code: number | null) => void;
+    const exit = new Promise<number | null>((r) => (exited = r));
+    const { wd, logFile } = watchdogFor('hostA', dir, (c) => exited(c));
+    wd.start();
+    wd.feed([db01(100)]);
+    expect(await exit).toBe(3);
+    const log = fs.readFileSync(logFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { msg: string; zone?: string });
+    expect(log.map((l) => l.msg)).toContain('fencing failed; trying again');
+    expect(log.filter((l) => l.msg === 'zone self-fenced' && l.zone === 'db01')).toHaveLength(1);
+    expect(await db01State(dir)).toEqual({ zone: 'installed', mounted: false, imported: false });
+  });
+});
+
 async function waitForLog(file: string, msg: string): Promise<void> {
   const deadline = Date.now() + 20_000;
   while (!(fs.existsSync(file) && fs.readFileSync(file, 'utf8').includes(msg))) {
