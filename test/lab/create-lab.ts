@@ -269,6 +269,10 @@ export async function destroyLab(dir: string): Promise<void> {
     await stopCoordinator(dir);
     await labAgentsDown(dir);
     await stopLabAsync(dir);
+    // A killed agent's watchdog may still be fencing (or trying a failed fence again),
+    // writing its log into the directory about to go.
+    const { killWatchdog } = await import('./host-power.js');
+    for (const host of Object.keys(readLabConfig(dir).hosts)) killWatchdog(labEnv(dir, host));
   }
   fs.rmSync(dir, { recursive: true, force: true });
 }

@@ -3,6 +3,8 @@
 // is on disk stays, including the disk-header locks on the SAN that make the next
 // importer use -C. Booting brings the host up as after a real power-on: file systems
 // marked "mount at boot" are mounted, nothing is imported, no zone runs.
+import fs from 'node:fs';
+import path from 'node:path';
 import { observe } from '../solsim/src/observer.js';
 import type { SimEnv } from '../solsim/src/env.js';
 import { hostRootOf, readLabConfig, writeLabConfig } from '../solsim/src/state/lab-config.js';
@@ -24,8 +26,13 @@ export function crashHost(env: SimEnv): void {
   observe(env.lab, env.host, { type: 'host.crash' });
 }
 
-/** The host's twinzone agent dies with it, without a chance to clean up. */
+/**
+ * The host's twinzone agent dies with it, without a chance to clean up, and so does its
+ * fencing watchdog (a process of the same machine: left running, it would go on trying
+ * to fence zones on a host that is off).
+ */
 function killAgent(env: SimEnv): void {
+  killWatchdog(env);
   const config = readLabConfig(env.lab);
   const agent = config.hosts[env.host]?.agent;
   if (!agent) return;
@@ -36,6 +43,23 @@ function killAgent(env: SimEnv): void {
   }
   delete config.hosts[env.host]!.agent;
   writeLabConfig(env.lab, config);
+}
+
+/** Kills HOST's fencing watchdog, if one runs (its pid file beside the agent's state). */
+export function killWatchdog(env: SimEnv): void {
+  const pidFile = path.join(env.root, 'var', 'twinzone', 'agent', 'watchdog.pid');
+  let pid: number;
+  try {
+    pid = Number(fs.readFileSync(pidFile, 'utf8').trim());
+  } catch {
+    return;
+  }
+  try {
+    // Only the watchdog: a recycled pid may be anybody's.
+    if (Number.isInteger(pid) && pid > 0 && fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('watchdog-main')) process.kill(pid, 'SIGKILL');
+  } catch {
+    /* already gone */
+  }
 }
 
 export function bootHost(env: SimEnv): void {
