@@ -210,12 +210,27 @@ const HEALTH_FIRST_RETRY_MS = 50;
  */
 async function awaitGrantable(env: CoordinatorStepEnv, zone: string, target: string, args: StepArgs['await-lease-grantable']): Promise<CoordinatorResult> {
   let told = false;
+  const startedAtMs = Date.now();
   for (;;) {
     const lease = env.leases.get(zone);
     if (!lease || lease.holder === null || args.holder === null) return { outcome: `${zone} has no holder to wait for` };
     const d = env.leases.grantDecision(zone, target);
     if (!d) return { outcome: `${zone} has no lease to wait for` };
     if (d.ok) return { outcome: d.reason };
+    // The holder renewing a whole renewal period after the wait began (not a renewal
+    // already in flight when it died) is alive and keeps the lease: the wait would never
+    // end. Say so and change nothing (the campaign: a crashed host back up renewed its
+    // re-armed leases while four failovers waited for ever).
+    if (lease.holder === args.holder && lease.renewedAtMs !== null && lease.expiresAtMs !== null) {
+      const periodMs = (lease.expiresAtMs - lease.renewedAtMs) / 3;
+      if (lease.renewedAtMs > startedAtMs + periodMs) {
+        throw failed(
+          `${lease.holder} renewed its lease on ${zone} at ${new Date(lease.renewedAtMs).toISOString()}, after this failover began: its agent is alive and holds the zone. ` +
+            `Nothing was changed; to move ${zone}, use twinzone switchover ${zone} --to ${target}, or twinzone restart ${zone} to bring it up on ${lease.holder}`,
+          { zone, holder: lease.holder },
+        );
+      }
+    }
     if (!told) {
       told = true;
       env.waiting(d.reason, { holder: lease.holder, lossPolicy: args.lossPolicy, hint: `twinzone confirm-down ${lease.holder} if it is down` });

@@ -264,4 +264,20 @@ describe('partition: the holder\'s agent stops while it holds the lease', () => 
       expectCleanCheck(dir);
     }, { sweepIntervalMs: 600_000 });
   }, 240_000);
+
+  it('a failover asked while the holder keeps renewing ends, saying the holder is alive, and changes nothing', async () => {
+    await withLab('twinzone-fault-live-holder-', async (dir) => {
+      await waitHostAKeepsLease(dir);
+      const before = readObserverLog(dir).length;
+      const r = await twinzoneAsync(dir, ['failover', 'db01', '--to', 'hostB'], 60_000);
+      const out = r.stdout + r.stderr;
+      expect(r.code, out).not.toBe(0);
+      expect(out).toMatch(/hostA renewed its lease on db01 at .*after this failover began: its agent is alive/);
+      expect(out).toContain('Nothing was changed');
+      expect(await leaseShow(dir, 'db01')).toMatchObject({ holder: 'hostA', state: 'held', epoch: 1 });
+      expect(readObserverLog(dir).slice(before).filter((e) => e.type !== 'app.start' && e.type !== 'note')).toEqual([]);
+      expect(db01LiveHosts(readObserverLog(dir))).toEqual(['hostA']);
+      expectCleanCheck(dir);
+    });
+  }, 120_000);
 });
