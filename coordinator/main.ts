@@ -36,7 +36,6 @@ import { signTransferGrant, type GrantRequest } from '../shared/tls/transfer-gra
 import { findZone } from './inventory/find-zone.js';
 
 const USAGE = 'usage: twinzone coordinator run --config FILE --db FILE [--log-pretty] [--insecure]\n';
-/** How often expired leases are swept. */
 /** How often host health is judged from the renewals (suspect after two missed periods). */
 const HEALTH_EVALUATE_MS = 250;
 

@@ -193,9 +193,7 @@ export class LeaseManager {
 
   /** The holder gives the lease up under its own epoch (a planned stop, or after self-fencing). */
   release(zone: string, host: string, epoch: number, actor: Actor): Lease {
-    return this.transition(zone, actor, LeaseEvent.Release, (lease, _z, nowMs) => decideRelease(lease, { host, epoch, nowMs }), (_next, prev, nowMs) =>
-      this.store.leases.release(zone, epoch, prev.state === 'expired' ? 'expired' : 'held', nowMs),
-    );
+    return this.transition(zone, actor, LeaseEvent.Release, (lease, _z, nowMs) => decideRelease(lease, { host, epoch, nowMs }), this.writeRelease(zone, epoch));
   }
 
   /**
@@ -205,10 +203,13 @@ export class LeaseManager {
    */
   releaseSelfFenced(zone: string, host: string, epoch: number, actor: Actor): Lease | null {
     const lease = this.store.leases.get(zone);
-    if (!lease || lease.holder !== host || lease.epoch !== epoch || (lease.state !== 'held' && lease.state !== 'expired')) return null;
-    return this.transition(zone, actor, LeaseEvent.Release, (l, _z, nowMs) => decideSelfFencedRelease(l, { host, epoch, nowMs }), (_next, prev, nowMs) =>
-      this.store.leases.release(zone, epoch, prev.state === 'expired' ? 'expired' : 'held', nowMs),
-    );
+    // The same rule, asked first without recording: a report that does not apply is no refusal.
+    if (!lease || !decideSelfFencedRelease(lease, { host, epoch, nowMs: this.clock.nowMs() }).ok) return null;
+    return this.transition(zone, actor, LeaseEvent.Release, (l, _z, nowMs) => decideSelfFencedRelease(l, { host, epoch, nowMs }), this.writeRelease(zone, epoch));
+  }
+
+  private writeRelease(zone: string, epoch: number): (next: Lease, prev: Lease, nowMs: number) => void {
+    return (_next, prev, nowMs) => this.store.leases.release(zone, epoch, prev.state === 'expired' ? 'expired' : 'held', nowMs);
   }
 
   /** Planned move: the next epoch is reserved for `target`; the returned lease carries it in reservedEpoch. */

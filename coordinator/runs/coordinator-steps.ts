@@ -102,9 +102,9 @@ async function preflightCheck(env: CoordinatorStepEnv, zone: string, c: Prefligh
       // target that took part in a move rolled back since has seen that move's reserved
       // epoch, and would refuse the holder's as stale for good (the campaign: every later
       // move to that host failed its preflight). It takes the zone's lock on the target
-      // like any zoneadm operation, so it
-      // can meet one still finishing there (a former holder's keeper fencing a lease just
-      // moved away): ZONE_BUSY is waited out briefly, as the error catalogue says.
+      // like any zoneadm operation, so it can meet one still finishing there (a former
+      // holder's keeper fencing a lease just moved away): ZONE_BUSY is waited out
+      // briefly, as the error catalogue says.
       const reply = await withRetries(
         () => env.pool.get(c.toHost).attachZone(
           { mutation: { opId: auxOpId(opId, `n-${c.toHost}`), epoch: targetEpoch, dryRun: false, zone }, force: false, validateOnly: true },

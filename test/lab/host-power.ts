@@ -3,8 +3,8 @@
 // is on disk stays, including the disk-header locks on the SAN that make the next
 // importer use -C. Booting brings the host up as after a real power-on: file systems
 // marked "mount at boot" are mounted, nothing is imported, no zone runs.
-import fs from 'node:fs';
 import path from 'node:path';
+import { leftoverWatchdog } from '../../agent/fencing/watchdog/watchdog-process.js';
 import { observe } from '../solsim/src/observer.js';
 import type { SimEnv } from '../solsim/src/env.js';
 import { hostRootOf, readLabConfig, writeLabConfig } from '../solsim/src/state/lab-config.js';
@@ -47,16 +47,9 @@ function killAgent(env: SimEnv): void {
 
 /** Kills HOST's fencing watchdog, if one runs (its pid file beside the agent's state). */
 export function killWatchdog(env: SimEnv): void {
-  const pidFile = path.join(env.root, 'var', 'twinzone', 'agent', 'watchdog.pid');
-  let pid: number;
+  const pid = leftoverWatchdog(path.join(env.root, 'var', 'twinzone', 'agent', 'watchdog.pid'));
   try {
-    pid = Number(fs.readFileSync(pidFile, 'utf8').trim());
-  } catch {
-    return;
-  }
-  try {
-    // Only the watchdog: a recycled pid may be anybody's.
-    if (Number.isInteger(pid) && pid > 0 && fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('watchdog-main')) process.kill(pid, 'SIGKILL');
+    if (pid !== null) process.kill(pid, 'SIGKILL');
   } catch {
     /* already gone */
   }

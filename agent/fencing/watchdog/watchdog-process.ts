@@ -46,7 +46,7 @@ export interface WatchdogProcessOptions {
  * The watchdog a killed agent left running, from the pid file beside the configuration:
  * alive and still running the watchdog script (a recycled pid is someone else's).
  */
-function leftoverWatchdog(pidFile: string): number | null {
+export function leftoverWatchdog(pidFile: string): number | null {
   let pid: number;
   try {
     pid = Number(fs.readFileSync(pidFile, 'utf8').trim());
